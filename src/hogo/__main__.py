@@ -1,0 +1,3 @@
+from hogo.cli import app
+
+app(prog_name="hogo")

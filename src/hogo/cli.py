@@ -1,0 +1,214 @@
+"""The ``hogo`` command: the privacy officer's tools at the terminal.
+
+Exit codes are part of the interface: 0 clean, 1 the program breaks a rule (or cannot be read),
+2 the command was called wrongly (Typer's usage errors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hogo.policy.loader import LoadedPolicy, PolicyError, load
+
+app = typer.Typer(help="hogo — APPI / My Number Act compliance: policy as code.", no_args_is_help=True)
+policy_app = typer.Typer(help="Check, inventory and compare the privacy program (hogo.yaml).", no_args_is_help=True)
+notice_app = typer.Typer(help="Render the public privacy notice from the program.", no_args_is_help=True)
+law_app = typer.Typer(help="Look-ups in the law core: My Number, business days, era dates.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(notice_app, name="notice")
+app.add_typer(law_app, name="law")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+class NoticeFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+class InventoryFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+PolicyPath = Annotated[Path, typer.Argument(help="the program file, e.g. hogo.yaml", show_default=False)]
+
+
+def _load_or_exit(path: Path, fmt: OutputFormat = OutputFormat.table) -> LoadedPolicy:
+    try:
+        return load(path)
+    except PolicyError as exc:
+        if fmt is OutputFormat.json:
+            rows = [{"code": "SCHEMA", "severity": "error", "path": p.field, "line": p.line, "message_en": p.message}
+                    for p in exc.problems]
+            out.print_json(json.dumps({"file": str(path), "errors": len(rows), "findings": rows}, ensure_ascii=False))
+        else:
+            for p in exc.problems:
+                err.print(f"[red]error[/red] {exc.path}:{p.line}: {p.field}: {p.message}", highlight=False)
+            err.print(f"{exc.path}: {len(exc.problems)} schema error(s); nothing else was checked.")
+        raise typer.Exit(1) from None
+
+
+@policy_app.command("check")
+def policy_check(
+    path: PolicyPath,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines")] = (
+        OutputFormat.table
+    ),
+    lang: Annotated[Lang, typer.Option(help="language of the messages")] = Lang.ja,
+) -> None:
+    """Lint the program against the APPI, the My Number Act and itself; exit 1 on errors."""
+    from hogo.policy.lint import has_errors, lint
+
+    loaded = _load_or_exit(path, fmt)
+    findings = lint(loaded)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    if fmt is OutputFormat.json:
+        payload = {"file": str(path), **{f"{k}s": v for k, v in counts.items()},
+                   "findings": [f.as_dict() for f in findings]}
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+    else:
+        if findings:
+            table = Table(title=f"hogo policy check — {path}", show_lines=False)
+            for col in ("line", "severity", "code", "article", "path", "message"):
+                table.add_column(col, overflow="fold")
+            style = {"error": "red", "warning": "yellow", "info": "cyan"}
+            for f in findings:
+                table.add_row(str(f.line), f"[{style[f.severity]}]{f.severity}[/]", f.code, f.article, f.path,
+                              f.message_ja if lang is Lang.ja else f.message_en)
+            out.print(table)
+        out.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+@policy_app.command("inventory")
+def policy_inventory(
+    path: PolicyPath,
+    fmt: Annotated[InventoryFormat, typer.Option("--format")] = InventoryFormat.csv,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write")] = None,
+) -> None:
+    """Export the personal-data inventory (個人情報管理台帳) in the PPC data-mapping columns."""
+    from hogo.policy.inventory import write_inventory
+
+    loaded = _load_or_exit(path)
+    target = output or Path(f"inventory.{fmt}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_inventory(loaded.policy, target, str(fmt))
+    out.print(f"wrote {target}")
+
+
+@policy_app.command("diff")
+def policy_diff(
+    old: Annotated[Path, typer.Argument(help="the program as published")],
+    new: Annotated[Path, typer.Argument(help="the program as changed")],
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    lang: Annotated[Lang, typer.Option()] = Lang.ja,
+) -> None:
+    """Classify each change by what the law then requires: nothing, publication, prior notice, consent."""
+    from hogo.policy.diff import diff_policies, strongest
+
+    changes = diff_policies(_load_or_exit(old).policy, _load_or_exit(new).policy)
+    top = strongest(changes)
+    if fmt is OutputFormat.json:
+        rows = [{"path": c.path, "kind": c.kind, "requirement": str(c.requirement), "articles": list(c.articles),
+                 "message_ja": c.message_ja, "message_en": c.message_en, "before": c.before, "after": c.after}
+                for c in changes]
+        out.print_json(json.dumps({"requirement": str(top), "changes": rows}, ensure_ascii=False))
+        return
+    table = Table(title=f"hogo policy diff — {old} → {new}")
+    for col in ("requirement", "kind", "path", "articles", "message"):
+        table.add_column(col, overflow="fold")
+    for c in changes:
+        table.add_row(str(c.requirement), c.kind, c.path, ", ".join(c.articles),
+                      c.message_ja if lang is Lang.ja else c.message_en)
+    out.print(table)
+    out.print(f"{len(changes)} change(s); strongest requirement: {top}")
+
+
+@notice_app.command("render")
+def notice_render(
+    path: PolicyPath,
+    lang: Annotated[Lang, typer.Option(help="ja (default) or en")] = Lang.ja,
+    fmt: Annotated[NoticeFormat, typer.Option("--format")] = NoticeFormat.html,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write; default stdout")] = None,
+) -> None:
+    """Render the privacy notice (個人情報の取扱いについて) from the program."""
+    from hogo.notice import render_notice
+
+    text = render_notice(_load_or_exit(path).policy, lang=str(lang), fmt=str(fmt))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    out.print(f"wrote {output}")
+
+
+@law_app.command("mynumber")
+def law_mynumber(number: Annotated[str, typer.Argument(help="12 digits; full-width and hyphens accepted")]) -> None:
+    """Validate a My Number (check digit per 総務省令85号 Art. 5). The number itself is never echoed."""
+    from hogo.law.mynumber import check_my_number
+
+    result = check_my_number(number)
+    if result.valid:
+        out.print("valid")
+        return
+    from hogo.law.reasons import reason
+
+    r = reason(result.reason)
+    out.print(f"invalid: {result.reason} ({r.article}) {r.ja} / {r.en}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _parse_date(text: str) -> dt.date:
+    from hogo.law.era import parse_date_any
+
+    try:
+        return parse_date_any(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@law_app.command("business-days")
+def law_business_days(
+    start: Annotated[str, typer.Argument(help="ISO date, 2026/5/6, 2026年5月6日 or 令和8年5月6日")],
+    days: Annotated[int, typer.Argument(help="business days to add")],
+    policy: Annotated[Path | None, typer.Option(help="take company closures from this program")] = None,
+) -> None:
+    """The date N business days after START (weekends, national holidays and company closures skipped)."""
+    from hogo.law.calendar import BusinessCalendar
+    from hogo.law.era import to_wareki
+
+    closures = _load_or_exit(policy).policy.calendar.company_closures if policy else [("12-29", "01-03")]
+    cal = BusinessCalendar(company_closures=tuple(tuple(c) for c in closures))
+    result = cal.add_business_days(_parse_date(start), days)
+    out.print(f"{result.isoformat()} ({to_wareki(result)})")
+
+
+@law_app.command("wareki")
+def law_wareki(date: Annotated[str, typer.Argument(help="a date in any accepted form")]) -> None:
+    """Convert between western dates and Japanese era dates (令和/平成/昭和)."""
+    from hogo.law.era import to_wareki
+
+    d = _parse_date(date)
+    out.print(f"{d.isoformat()} {to_wareki(d)}")

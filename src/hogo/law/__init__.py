@@ -1,0 +1,173 @@
+"""hogo.law — the APPI and the My Number Act as pure functions.
+
+Facts in, :class:`Decision` out, with reason codes citing the article. No IO (except reading
+an official holiday CSV you point to), and nothing else from hogo is imported here.
+"""
+
+from .calendar import (
+    ADMINISTRATIVE,
+    BANK,
+    WEEKENDS_AND_HOLIDAYS,
+    BusinessCalendar,
+    Mismatch,
+    library_holidays,
+    load_official_csv,
+    parse_official_csv,
+    reconcile_with_official_csv,
+)
+from .categories import (
+    CATEGORY_RULES,
+    FIN_SENSITIVE_EXTRA_KINDS,
+    NON_SPECIAL_KINDS,
+    Category,
+    CategoryRule,
+    IdentifierClass,
+    IdentifierKind,
+    NonSpecialKind,
+    SpecialCareKind,
+    category_rule,
+    classify_identifier,
+    is_highly_sensitive_fin,
+    is_special_care,
+    personal_related_information,
+    retained_personal_data,
+)
+from .effective import (
+    AMENDMENT_2026,
+    DEFAULT_PARAMS,
+    LAW_RULES,
+    PARAMETER_CONFIDENCE,
+    Confidence,
+    LawParameters,
+    LawRule,
+    Pending,
+    in_force,
+    law_rule,
+    rules_in_force,
+)
+from .era import ERAS, Era, era_of, parse_date_any, parse_wareki, to_wareki, wareki_year
+from .mynumber import (
+    MY_NUMBER_WEIGHTS,
+    IdDocument,
+    MyNumberCheck,
+    check_my_number,
+    is_dummy_my_number,
+    luhn_valid,
+    my_number_check_digit,
+    normalize_digits,
+    verify_my_number_documents,
+)
+from .purposes import (
+    AcquisitionException,
+    MyNumberProvisionCase,
+    acquisition,
+    guardian_consent_required,
+    my_number_provision,
+    my_number_reentrustment,
+    my_number_use,
+    purpose_change,
+    purpose_notice_needed,
+    succession_use,
+)
+from .reasons import REASONS, Decision, Reason, Requirement, reason, register
+from .rights import CHARGEABLE_REQUESTS, REQUEST_KINDS, fee_chargeable, fee_check, request_due_date
+from .text import (
+    format_yen,
+    normalize_email,
+    normalize_for_index,
+    normalize_hyphens,
+    normalize_phone,
+    to_fullwidth_digits,
+    to_halfwidth,
+)
+
+__all__ = [
+    # reasons
+    "REASONS",
+    "Decision",
+    "Reason",
+    "Requirement",
+    "reason",
+    "register",
+    # categories
+    "CATEGORY_RULES",
+    "FIN_SENSITIVE_EXTRA_KINDS",
+    "NON_SPECIAL_KINDS",
+    "Category",
+    "CategoryRule",
+    "IdentifierClass",
+    "IdentifierKind",
+    "NonSpecialKind",
+    "SpecialCareKind",
+    "category_rule",
+    "classify_identifier",
+    "is_highly_sensitive_fin",
+    "is_special_care",
+    "personal_related_information",
+    "retained_personal_data",
+    # effective
+    "AMENDMENT_2026",
+    "DEFAULT_PARAMS",
+    "LAW_RULES",
+    "PARAMETER_CONFIDENCE",
+    "Confidence",
+    "LawParameters",
+    "LawRule",
+    "Pending",
+    "in_force",
+    "law_rule",
+    "rules_in_force",
+    # mynumber
+    "MY_NUMBER_WEIGHTS",
+    "IdDocument",
+    "MyNumberCheck",
+    "check_my_number",
+    "is_dummy_my_number",
+    "luhn_valid",
+    "my_number_check_digit",
+    "normalize_digits",
+    "verify_my_number_documents",
+    # text
+    "format_yen",
+    "normalize_email",
+    "normalize_for_index",
+    "normalize_hyphens",
+    "normalize_phone",
+    "to_fullwidth_digits",
+    "to_halfwidth",
+    # era
+    "ERAS",
+    "Era",
+    "era_of",
+    "parse_date_any",
+    "parse_wareki",
+    "to_wareki",
+    "wareki_year",
+    # calendar
+    "ADMINISTRATIVE",
+    "BANK",
+    "WEEKENDS_AND_HOLIDAYS",
+    "BusinessCalendar",
+    "Mismatch",
+    "library_holidays",
+    "load_official_csv",
+    "parse_official_csv",
+    "reconcile_with_official_csv",
+    # purposes
+    "AcquisitionException",
+    "MyNumberProvisionCase",
+    "acquisition",
+    "guardian_consent_required",
+    "my_number_provision",
+    "my_number_reentrustment",
+    "my_number_use",
+    "purpose_change",
+    "purpose_notice_needed",
+    "succession_use",
+    # rights
+    "CHARGEABLE_REQUESTS",
+    "REQUEST_KINDS",
+    "fee_chargeable",
+    "fee_check",
+    "request_due_date",
+]
