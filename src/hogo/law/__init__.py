@@ -16,6 +16,7 @@ from .calendar import (
     reconcile_with_official_csv,
 )
 from .categories import (
+    CATEGORY_LABELS,
     CATEGORY_RULES,
     FIN_SENSITIVE_EXTRA_KINDS,
     NON_SPECIAL_KINDS,
@@ -25,6 +26,7 @@ from .categories import (
     IdentifierKind,
     NonSpecialKind,
     SpecialCareKind,
+    category_label,
     category_rule,
     classify_identifier,
     is_highly_sensitive_fin,
@@ -45,6 +47,7 @@ from .effective import (
     law_rule,
     rules_in_force,
 )
+from .crossborder import EQUIVALENT_COUNTRIES, is_equivalent_country, is_foreign
 from .era import ERAS, Era, era_of, parse_date_any, parse_wareki, to_wareki, wareki_year
 from .mynumber import (
     MY_NUMBER_WEIGHTS,
@@ -82,6 +85,12 @@ from .text import (
 )
 
 __all__ = [
+    # categories and cross-border additions
+    "CATEGORY_LABELS",
+    "category_label",
+    "EQUIVALENT_COUNTRIES",
+    "is_equivalent_country",
+    "is_foreign",
     # reasons
     "REASONS",
     "Decision",

@@ -65,6 +65,26 @@ class CategoryRule:
     note: str = ""
 
 
+#: What each category is called in notices, ledgers and letters (ja, en).
+CATEGORY_LABELS: MappingProxyType[Category, tuple[str, str]] = MappingProxyType(
+    {
+        Category.IDENTIFYING: ("本人を識別する情報", "Identifying information"),
+        Category.IDENTIFICATION_CODE: ("個人識別符号", "Individual identification code"),
+        Category.CREDIT: ("信用情報", "Credit information"),
+        Category.ATTRIBUTE: ("属性情報", "Attribute information"),
+        Category.SPECIAL_CARE: ("要配慮個人情報", "Special-care-required personal information"),
+        Category.HIGHLY_SENSITIVE: ("機微(センシティブ)情報", "Sensitive information"),
+        Category.MY_NUMBER: ("個人番号(マイナンバー)", "My Number"),
+    }
+)
+
+
+def category_label(category: Category | str, lang: str = "ja") -> str:
+    """The category's name in ``lang`` ("ja" or "en")."""
+    ja, en = CATEGORY_LABELS[Category(category)]
+    return en if lang == "en" else ja
+
+
 CATEGORY_RULES: MappingProxyType[Category, CategoryRule] = MappingProxyType(
     {
         Category.IDENTIFYING: CategoryRule(

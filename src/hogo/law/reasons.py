@@ -381,6 +381,11 @@ _register_builtin(
             "Opt-out provision needs advance notice and a PPC filing, and is never allowed for special care-required data, wrongfully acquired data or data itself received by opt-out.",
         ),
         (
+            "APPI-27-3",
+            "オプトアウトの届出事項(提供者の名称・住所・代表者、提供の停止)を変更するときは、遅滞なく(提供項目・取得方法・提供方法・停止の受付方法等はあらかじめ)本人に通知等し、個人情報保護委員会に届け出なければならない。",
+            "Changes to the opt-out matters must be notified or made knowable and filed with the PPC — without delay for the provider's name, address or representative or for stopping, in advance for the items, acquisition, method or request handling.",
+        ),
+        (
             "APPI-27-5-1",
             "利用目的の達成に必要な範囲内で個人データの取扱いを委託する場合の提供先は第三者に当たらない。",
             "An outsourcee receiving personal data within the purpose of use is not a third party.",

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from hogo.law.categories import Category
+from hogo.law.effective import LawParameters
+from hogo.law.rights import CHARGEABLE_REQUESTS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="snake_case identifier")]
@@ -79,6 +81,7 @@ class Desk(Model):
     email: str | None = None
     url: str | None = None
     hours: Text | None = None
+    note: Text | None = Field(default=None, description="how the desk takes requests, e.g. by phone or e-mail")
 
 
 class AccreditedOrganization(Model):
@@ -198,13 +201,37 @@ class Recipient(Model):
     opt_out: OptOut | None = None
 
 
+class PeriodEvent(StrEnum):
+    """Events a period counts from; a closed list so that a typo cannot silently become a new event."""
+
+    acquisition = "acquisition"  # 取得日
+    application = "application"  # 申込日
+    inquiry = "inquiry"  # 照会日 (credit bureau)
+    registration = "registration"  # 登録日 (credit bureau)
+    report = "report"  # 報告日 (to a bureau)
+    use = "use"  # 利用日
+    contract_start = "contract_start"  # 契約日
+    contract_end = "contract_end"  # 契約終了日
+    full_repayment = "full_repayment"  # 完済日
+    delinquency = "delinquency"  # 延滞発生日
+    occurrence = "occurrence"  # 事実の発生日
+    assignment = "assignment"  # 債権譲渡日
+    last_transaction = "last_transaction"  # 最終取引日
+    last_provision = "last_provision"  # 最後の提供日 (Rules 21)
+    record_creation = "record_creation"  # 記録作成日 (Q13-35)
+    retirement = "retirement"  # 退職日
+    filing_deadline_next_jan10 = "filing_deadline_next_jan10"  # 所得税法施行規則76条の3
+    purpose_achieved = "purpose_achieved"  # 利用目的の達成
+    consent_withdrawn = "consent_withdrawn"  # 同意の撤回
+
+
 class Period(Model):
     """A span counted from an event: "契約終了後5年間", "照会日から6ヶ月間"."""
 
     years: int = Field(default=0, ge=0)
     months: int = Field(default=0, ge=0)
     days: int = Field(default=0, ge=0)
-    from_event: str = Field(alias="from", pattern=ID_PATTERN, description="event the period counts from")
+    from_event: PeriodEvent = Field(alias="from", description="event the period counts from")
     during_contract: bool = Field(default=False, description="also for the whole contract term")
     text: Text | None = Field(default=None, description="the wording the notice uses")
 
@@ -257,6 +284,10 @@ class JointUse(Model):
     responsible_representative: Text | None = None
     acquisition: Text | None = None
     since: dt.date | None = None
+    published_in: Text | None = Field(
+        default=None, description="a separate publication stating the five matters (e.g. a web page)"
+    )
+    note: list[Text] = Field(default_factory=list, description="restrictions and remarks the notice states")
 
 
 class Outsourcee(Model):
@@ -290,6 +321,7 @@ class CrossBorderBasis(StrEnum):
 class CrossBorder(Model):
     id: Id
     recipient: Text
+    parties: list[Id] = Field(default_factory=list, description="recipient or outsourcee ids this transfer covers")
     countries: list[str] = Field(default_factory=list, description="ISO codes; empty: not yet identifiable")
     basis: CrossBorderBasis
     purpose: Text | None = None
@@ -343,11 +375,12 @@ class RequestType(StrEnum):
     my_number_held = "my_number_held"
 
 
-CHARGEABLE = frozenset({RequestType.purpose_notice, RequestType.disclosure, RequestType.provision_records})
+#: Request types a fee may be charged for (Act 38(1)); the law core decides, the schema only follows.
+CHARGEABLE = frozenset(RequestType(kind) for kind in CHARGEABLE_REQUESTS)
 
 
 class Fee(Model):
-    amount_yen: int = Field(ge=0)
+    amount_yen: int | None = Field(default=None, ge=0, description="None: the amount is not stated")
     tax: Literal["included", "excluded", "none"] = "included"
     condition: Text | None = None
     actual_cost_yen: int | None = Field(default=None, ge=0, description="estimated handling cost (Art. 38(2))")
@@ -370,7 +403,7 @@ class IdentityDocuments(Model):
 class Agent(Model):
     kind: Literal["legal_representative", "appointed"]
     name: Text
-    proofs: list[Text] = Field(min_length=1)
+    proofs: list[Text] = Field(default_factory=list)
 
 
 class ResponseMethod(StrEnum):
@@ -455,16 +488,44 @@ class BreachResponse(Model):
     notify_persons: bool = True
 
 
+class NoticeSectionId(StrEnum):
+    """The notice's standard sections, in the order they appear (``preamble`` = before all of them)."""
+
+    preamble = "preamble"
+    operator = "operator"
+    purposes = "purposes"
+    my_number = "my_number"
+    special_care = "special_care"
+    items = "items"
+    third_party = "third_party"
+    joint_use = "joint_use"
+    outsourcing = "outsourcing"
+    cross_border = "cross_border"
+    credit_bureaus = "credit_bureaus"
+    consent = "consent"
+    security = "security"
+    requests = "requests"
+    retention = "retention"
+    anonymized = "anonymized"
+    pseudonymized = "pseudonymized"
+    cookies = "cookies"
+    children = "children"
+    breach = "breach"
+    contact = "contact"
+    accredited = "accredited"
+
+
 class Section(Model):
     """A seed-specific section the notice carries verbatim (e.g. call recording)."""
 
     title: Text
     body: list[Text] = Field(min_length=1)
-    after: str | None = Field(default=None, description="id of the standard section to follow")
+    after: NoticeSectionId | None = Field(default=None, description="the standard section to follow; none: at the end")
 
 
 class NoticeSettings(Model):
     title: Text = LocalizedText(ja="個人情報の取扱いについて", en="Privacy Notice")
+    we: Text = Field(default=LocalizedText(ja="当社", en="we"), description="how the company calls itself (当社/弊社)")
     preamble: list[Text] = Field(default_factory=list)
     established: dt.date | None = None
     revised: list[dt.date] = Field(default_factory=list)
@@ -487,12 +548,9 @@ class Calendar(Model):
         return v
 
 
-class LawSettings(Model):
-    """Configurable values the reference marks uncertain; defaults are the engine's."""
+class LawSettings(LawParameters):
+    """The law core's configurable values (uncertain ones, with the engine's defaults) and the sector."""
 
-    guardian_consent_max_age: int = Field(default=15, ge=12, le=15)
-    amendment_2026_effective: dt.date | None = None
-    request_sla_business_days: int = Field(default=10, ge=1, le=60)
     sector: list[Literal["credit", "lease", "servicer", "bpo", "ecommerce", "general"]] = Field(
         default_factory=lambda: ["general"]
     )
@@ -513,6 +571,9 @@ class Policy(Model):
     consent_documents: list[ConsentDocument] = Field(default_factory=list)
     provision: Text | None = Field(default=None, description="the general third-party provision statement")
     provision_exceptions: list[Text] = Field(default_factory=list)
+    cross_border_statement: list[Text] = Field(
+        default_factory=list, description="the general rule for provision abroad (Art. 28), beside declared transfers"
+    )
     recipients: list[Recipient] = Field(default_factory=list)
     credit_bureaus: list[CreditBureau] = Field(default_factory=list)
     joint_uses: list[JointUse] = Field(default_factory=list)
