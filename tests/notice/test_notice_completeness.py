@@ -38,6 +38,7 @@ COUNTRY_STR = {"country", "countries", "foreign_handling"}
 NOT_CONTENT_STR = {
     "id", "items", "purposes", "subject_types", "provisions", "cross_border", "contract_clauses", "desk",
     "bureau", "provided_items", "from_event", "after", "company_closures",
+    "parties",  # ids of recipients and outsourcees: the notice shows their names
 }
 #: Whole models or fields the public notice deliberately leaves out.
 EXCLUDED = {

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from hogo.law.crossborder import EQUIVALENT_COUNTRIES
 from hogo.notice import render_notice
-from hogo.notice.content import SECTION_ORDER, Link, Rich, build_document, format_date, format_period, rich
+from hogo.notice.content import SECTION_ORDER, Link, Rich, Table, build_document, format_date, rich
+from hogo.notice.labels import COUNTRIES, LABELS, country_name
 from hogo.notice.render import md_escape, md_rich
-from hogo.policy.loader import load, parse
-from hogo.policy.models import Period
+from hogo.policy.loader import PolicyError, load, parse
+from hogo.policy.models import LocalizedText
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = HERE.parent / "fixtures" / "minimal.yaml"
@@ -159,8 +161,69 @@ def test_fees_show_amount_tax_and_condition(full):
     ja = visible(full, "ja", "html")
     assert normalise("事務処理が10営業日以内の場合：500円(税別)") in ja
     assert normalise("1,000円(税込)") in ja
+    assert normalise("電磁的記録の提供による開示の場合：所定の手数料") in ja  # amount not stated
     en = visible(full, "en", "html")
     assert normalise("If processing takes up to 10 business days: ¥500 (plus tax)") in en
+    assert normalise("For disclosure as an electronic record: a prescribed fee") in en
+
+
+def _fee_cells(policy, lang) -> dict[str, str]:
+    requests = next(s for s in build_document(policy, lang).sections if s.id == "requests")
+    sub = next(s for s in requests.subsections if s.id == "requests-types")
+    table = sub.blocks[0]
+    assert isinstance(table, Table)
+    fee = table.headers.index(LABELS[lang]["req_fee"])
+    return {row[0].plain: row[fee].plain for row in table.rows}
+
+
+@pytest.mark.parametrize(("lang", "free"), [("ja", "無料"), ("en", "Free of charge")])
+def test_a_fee_is_called_free_only_where_none_may_be_charged(full, lang, free):
+    cells = _fee_cells(full, lang)
+    # my_number_held is chargeable (Art. 38(1)) and the policy states no fee: the notice says nothing
+    held = "個人番号の保有の有無の確認" if lang == "ja" else "Whether we hold your My Number"
+    assert cells[held] == ""
+    correction = "内容の訂正・追加・削除" if lang == "ja" else "Correction, addition or deletion"
+    assert cells[correction] == free  # no fee may be charged for a correction
+    assert free not in cells["開示" if lang == "ja" else "Disclosure"]
+
+
+def test_the_notice_calls_the_company_what_it_calls_itself(full, minimal):
+    ja = visible(full, "ja", "html")
+    assert "当社" not in ja  # fixed sentences, enum wording and the policy's text alike say 弊社
+    assert normalise("弊社は、取り扱う個人データの漏えい、滅失又は毀損の防止") in ja
+    assert normalise("弊社の事前の許諾がある場合に限り可") in ja and normalise("弊社窓口において書面") in ja
+    assert normalise("当社は、取り扱う個人データの漏えい") in visible(minimal, "ja", "html")  # the default
+    heisha = minimal.model_copy(update={"notice": minimal.notice.model_copy(update={"we": LocalizedText(ja="弊社")})})
+    ja = visible(heisha, "ja", "html")
+    assert "当社" not in ja and normalise("(以下「弊社」といいます。)") in ja
+    assert normalise('Hogo Credit Co., Ltd. ("we") complies') in visible(heisha, "en", "html")
+
+
+def test_cross_border_transfers_name_the_parties_they_cover(full):
+    ja = visible(full, "ja", "html")
+    assert normalise("対象となる提供先・委託先「顧客管理システムの運用保守」の委託先、みらい生命保険株式会社") in ja
+    en = visible(full, "en", "html")
+    assert normalise('Contractor for "Operating the customer management system", Mirai Life Insurance Co., Ltd.') in en
+
+
+def test_a_cross_border_statement_alone_makes_the_section(minimal):
+    statement = LocalizedText(ja="当社は、外国にある第三者に個人データを提供しません。")
+    policy = minimal.model_copy(update={"cross_border_statement": [statement]})
+    section = next(s for s in build_document(policy, "ja").sections if s.id == "cross_border")
+    # the statement only: no "as follows" introduction with nothing following it
+    assert [b.text.plain for b in section.blocks] == [statement.ja] and section.subsections == ()
+
+
+def test_joint_use_publication_and_notes(full):
+    ja = visible(full, "ja", "html")
+    assert normalise("共同利用の詳細は、弊社ウェブサイトの「グループ会社との共同利用について」に掲載しています。") in ja
+    assert normalise("別途法令等によりお客様の同意が必要とされる場合は、同意を得たうえで共同利用します。") in ja
+    en = visible(full, "en", "html")
+    assert normalise('For details of the joint use, see the page "Joint use with group companies" on our website.') in en
+    url = "https://www.example.co.jp/group"
+    joint = full.joint_uses[0].model_copy(update={"published_in": LocalizedText(ja=url)})
+    html = render_notice(full.model_copy(update={"joint_uses": [joint]}))
+    assert f'共同利用の詳細は、<a href="{url}">{url}</a>に掲載しています。' in html
 
 
 def test_identity_documents_say_one_of_and_n_of(full):
@@ -203,6 +266,21 @@ def test_custom_section_anchored_to_an_absent_section_keeps_its_place(minimal):
     policy = parse(text).policy
     ids = [s.id for s in build_document(policy, "ja").sections]
     assert ids.index("custom-1") == ids.index("items") + 1
+
+
+def test_custom_sections_can_precede_every_standard_section():
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "notice:\n", "notice:\n  sections:\n    - {title: はじめに, body: [本書について], after: preamble}\n")
+    ids = [s.id for s in build_document(parse(text).policy, "ja").sections]
+    assert ids[:2] == ["custom-1", "operator"]
+
+
+def test_a_custom_section_anchor_must_be_a_standard_section():
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "notice:\n", "notice:\n  sections:\n    - {title: 録音, body: [通話を録音します。], after: recording}\n")
+    with pytest.raises(PolicyError) as caught:
+        parse(text)
+    assert [p.field for p in caught.value.problems] == ["notice.sections[0].after"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -339,24 +417,6 @@ def test_format_date():
     assert format_date(dt.date(2006, 7, 25), "en") == "25 July 2006"
 
 
-@pytest.mark.parametrize(
-    ("period", "ja", "en"),
-    [
-        ({"months": 6, "from": "inquiry"}, "照会日から6ヶ月間", "6 months from the inquiry date"),
-        ({"years": 5, "from": "contract_end", "during_contract": True}, "契約期間中及び契約終了日から5年間",
-         "During the contract and 5 years from the end of the contract"),
-        ({"years": 1, "months": 6, "from": "payoff"}, "完済日から1年6ヶ月間", "1 year and 6 months from full repayment"),
-        ({"from": "contract_end"}, "契約終了日まで", "Until the end of the contract"),
-        ({"years": 2, "from": "odd_event"}, "odd eventから2年間", "2 years from odd event"),
-        ({"years": 2, "from": "x", "text": {"ja": "二年", "en": "two years"}}, "二年", "two years"),
-    ],
-)
-def test_period_wording(period, ja, en):
-    p = Period.model_validate(period)
-    assert format_period(p, "ja") == ja
-    assert format_period(p, "en") == en
-
-
 def test_consent_documents_show_the_current_version(full):
     ja = visible(full, "ja", "html")
     assert normalise("個人情報の取扱いに関する同意条項3.1令和7年10月1日") in ja
@@ -380,8 +440,28 @@ def test_unknown_or_foreign_countries_are_named(full):
     assert normalise("Singapore, United States") in en
 
 
+def test_every_country_designated_as_equivalent_has_a_name():
+    for code in EQUIVALENT_COUNTRIES:
+        assert country_name(code, "ja") != code and country_name(code, "en") != code, code
+    for lang in (0, 1):
+        names = [n[lang] for n in COUNTRIES.values()]
+        assert len(names) == len(set(names))
+
+
 def test_invalid_arguments_are_refused(minimal):
     with pytest.raises(ValueError, match="lang"):
         render_notice(minimal, lang="fr")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="fmt"):
         render_notice(minimal, fmt="pdf")  # type: ignore[arg-type]
+
+
+def test_agent_without_proofs_prints_no_empty_documents_label():
+    text = MINIMAL.read_text(encoding="utf-8")
+    marker = "      proofs: [{ja: 戸籍謄本, en: Family register}]\n"
+    assert marker in text
+    policy = parse(text.replace(marker, "")).policy
+    html = render_notice(policy, lang="ja", fmt="html")
+    assert "未成年者又は成年被後見人の法定代理人" in html
+    assert "必要書類：戸籍謄本" not in html
+    assert "必要書類：<" not in html and not re.search(r"必要書類：\s*$", html, re.M)
+    assert "必要書類：委任状(実印押印)" in html  # the appointed agent keeps its documents

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import yaml
 
-from hogo.law.categories import CATEGORY_RULES
+from hogo.law.categories import CATEGORY_RULES, category_label
 from hogo.policy.inventory import (
     DPV_IRIS,
     GROUPS,
@@ -68,7 +68,7 @@ def test_one_row_per_item_and_purpose(rows):
 
 def test_my_number_row(rows):
     r = _row(rows, "my_number", "withholding")
-    assert r["item"] == "個人番号" and r["category"] == "個人番号"
+    assert r["item"] == "個人番号" and r["category"] == category_label("my_number") == "個人番号(マイナンバー)"
     assert r["category_dpv"] == CATEGORY_RULES["my_number"].dpv_iri == PD + "OfficialID"
     assert r["purpose"] == "源泉徴収票作成事務のため"
     assert r["subjects"] == "従業者" and r["subjects_dpv"] == DPV + "Employee"
@@ -106,7 +106,7 @@ def test_retention_from_the_matching_rule(rows):
 
 def test_basic_columns(rows):
     r = _row(rows, "name", "credit_screening")
-    assert r["category"] == "識別情報" and r["category_dpv"] == PD + "Identifying"
+    assert r["category"] == "本人を識別する情報" and r["category_dpv"] == PD + "Identifying"
     assert r["subjects"] == "お客様" and r["subjects_dpv"] == DPV + "Customer"
     assert r["consent"] == "個人情報の取扱いに関する同意条項"
     assert r["access"] == "審査担当者"
@@ -214,7 +214,7 @@ def test_xlsx_two_level_header_and_legend(tmp_path):
     assert ws.column_dimensions["L"].width == 40  # 利用目的
     assert ws.max_row == 2 + len(inventory_rows(_policy()))
     my_number = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == "my_number")
-    assert my_number[3] == "個人番号"
+    assert my_number[3] == "個人番号(マイナンバー)"
     legend = wb["凡例"]
     assert [c.value for c in legend[1]] == ["用語", "IRI", "意味", "使用列"]
     iris = {row[1] for row in legend.iter_rows(min_row=2, values_only=True) if row[1]}
@@ -224,3 +224,10 @@ def test_xlsx_two_level_header_and_legend(tmp_path):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown inventory format"):
         write_inventory(_policy(), tmp_path / "x.pdf", "pdf")
+
+
+def test_retention_is_worded_like_the_notice_for_any_event():
+    def from_repayment(d):
+        d["retention"][1]["period"] = {"years": 10, "from": "full_repayment", "during_contract": True}
+    r = _row(inventory_rows(_policy(from_repayment)), "phone", "credit_screening")
+    assert r["retention"] == "契約期間中及び完済日から10年間"

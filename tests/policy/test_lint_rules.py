@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-import hogo.policy.rules as rules
 from hogo.law.reasons import REASONS
 from hogo.policy.lint import RULES, Severity, has_errors, lint
 from hogo.policy.loader import load, parse
@@ -100,6 +99,9 @@ def joint_use(**kw):
             "responsible_representative": "代表取締役 保護 太郎", **kw}
 
 
+PUBLISHED = {"ja": "当社ウェブサイト「顧客情報の共同利用について」", "en": "our web page on joint use"}
+
+
 def outsourcee(**kw):
     return {"id": "vendor", "name": "委託先株式会社", "service": "発送業務", "items": ["name", "address"],
             "contract_clauses": ["confidentiality"], **kw}
@@ -154,6 +156,8 @@ FAIL = [
      ["credit_bureaus[0].provided_items[3]", "recipients[0].items[1]"]),
     ("HG007", seq(with_outsourcee(items=["fax"]), add(("joint_uses",), joint_use(items=["fax"]))),
      ["outsourcing.outsourcees[0].items[0]", "joint_uses[0].items[0]"]),
+    ("HG007", seq(with_outsourcee(country="US"), add(("cross_border",), cross_border(parties=["vendor", "cloud"]))),
+     ["cross_border[0].parties[1]"]),
     ("HG008", seq(with_outsourcee(), add(("outsourcing", "outsourcees", 0, "contract_clauses"), "audit")),
      ["outsourcing.outsourcees[0].contract_clauses[1]"]),
     ("HG009", add(("items",), item("email", "identifying")), ["items[6]"]),
@@ -202,10 +206,19 @@ FAIL = [
     ("HG023", add(("joint_uses",), joint_use(items=[], members=[], purposes=[], responsible={"name": "当社"})),
      ["joint_uses[0].items", "joint_uses[0].members", "joint_uses[0].purposes", "joint_uses[0].responsible"]),
     ("HG024", add(("joint_uses",), joint_use(responsible_representative=None)), ["joint_uses[0].responsible"]),
+    ("HG023", add(("joint_uses",), joint_use(responsible={"name": "当社"})), ["joint_uses[0].responsible"]),
     ("HG025", with_outsourcee(contract_clauses=[]), ["outsourcing.outsourcees[0]"]),
     ("HG026", with_outsourcee(country="US"), ["outsourcing.outsourcees[0].country"]),
     ("HG026", seq(add(("recipients",), recipient(country="SG")), add(("cross_border",), cross_border())),
      ["recipients[0].country"]),
+    # an entry listing parties covers only them, not everyone in its countries
+    ("HG026", seq(with_outsourcee(country="US"), add(("recipients",), recipient(country="US")),
+                  add(("cross_border",), cross_border(parties=["partner"]))),
+     ["outsourcing.outsourcees[0].country"]),
+    # the general statement is a promise, not a basis
+    ("HG026", seq(with_outsourcee(country="US"),
+                  put(("cross_border_statement",), ["外国にある委託先に提供する場合には、事前に同意をいただきます。"])),
+     ["outsourcing.outsourcees[0].country"]),
     ("HG027", add(("cross_border",), cross_border(basis="adequate_country", countries=["IE", "US"])),
      ["cross_border[0].countries[1]"]),
     ("HG027", add(("cross_border",), cross_border(basis="adequate_country", countries=[])), ["cross_border[0].basis"]),
@@ -219,15 +232,23 @@ FAIL = [
      ["outsourcing.outsourcees[0].country"]),
     ("HG032", put(("retention", 0, "period", "years"), 3), ["retention[0].period"]),
     ("HG032", put(("retention", 0, "period", "from"), "application"), ["retention[0].period"]),
-    ("HG032", seq(put(("credit_bureaus", 0, "registrations", 1, "period", "from"), "last_payment"),
-                  put(("retention", 0, "period", "from"), "last_payment")), ["retention[0].period"]),
+    ("HG032", seq(put(("credit_bureaus", 0, "registrations", 1, "period", "from"), "full_repayment"),
+                  put(("retention", 0, "period", "from"), "full_repayment")), ["retention[0].period"]),
     ("HG033", seq(drop(("retention", 0))), ["retention"]),
     ("HG034", drop(("retention", 2, "statutory_basis")), ["retention[2]"]),
     ("HG034", drop(("retention", 2)), ["items[5]"]),
     ("HG035", put(("requests", "procedures", 3, "fees"), [{"amount_yen": 500}]), ["requests.procedures[3].fees[0]"]),
+    ("HG035", put(("requests", "procedures", 3, "fees"), [{"amount_yen": 0}, {"condition": "所定の手数料"}]),
+     ["requests.procedures[3].fees[1]"]),
     ("HG036", put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 2701),
      ["requests.procedures[1].fees[0].amount_yen"]),
+    ("HG036", put(("requests", "procedures", 0, "fees", 0, "amount_yen"), 5001),
+     ["requests.procedures[0].fees[0].amount_yen"]),
+    ("HG036", seq(put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 2000),
+                  put(("law", "fee_max_cost_ratio"), 2.0)), ["requests.procedures[1].fees[0].amount_yen"]),
     ("HG037", put(("requests", "procedures", 0, "fees"), []), ["requests.procedures[0]"]),
+    ("HG037", put(("requests", "procedures", 1, "fees"), [{"condition": "所定の手数料"}]),
+     ["requests.procedures[1].fees[0]"]),
     ("HG038", put(("desks", 0, "handles"), ["requests", "inquiries"]), ["desks"]),
     ("HG038", seq(put(("desks", 0, "handles"), ["complaints"])), ["desks", "requests.desk"]),
     ("HG039", drop(("security",)), ["security"]),
@@ -242,12 +263,16 @@ FAIL = [
      ["requests.identity_documents"]),
     ("HG044", drop(("requests", "agents", 1)), ["requests.agents"]),
     ("HG044", drop(("requests", "agents")), ["requests"]),
+    ("HG044", put(("requests", "agents", 1, "proofs"), []), ["requests.agents[1]"]),
     ("HG045", put(("requests", "response_methods"), ["registered_mail"]), ["requests.response_methods"]),
     ("HG046", add(("consent_documents", 0, "purposes"), "marketing"), ["consent_documents[0].purposes[1]"]),
     ("HG047", seq(put(("law", "amendment_2026_effective"), dt.date(2028, 4, 1)),
                   put(("children",), {"guardian_consent_below_age": 15})), ["children.guardian_consent_below_age"]),
     ("HG047", seq(put(("law", "amendment_2026_effective"), dt.date(2028, 4, 1)),
                   put(("law", "guardian_consent_max_age"), 13)), ["law.guardian_consent_max_age"]),
+    ("HG047", seq(put(("law", "amendment_2026_effective"), dt.date(2028, 4, 1)),
+                  put(("law", "amendment_2026_child_age"), 18), put(("children",), {"guardian_consent_below_age": 16})),
+     ["children.guardian_consent_below_age"]),
     ("HG048", put(("law", "sector"), ["ecommerce"]), ["law.sector"]),
     ("HG049", seq(add(("roles", 0, "categories"), "my_number", "special_care")),
      ["roles[0].categories[2]", "roles[0].categories[3]"]),
@@ -258,6 +283,13 @@ FAIL = [
     ("HG052", put(("cookies",), {"links_to_personal_data": True}), ["cookies.links_to_personal_data"]),
     ("HG053", seq(put(("organization", "name"), "株式会社ほごクレジット"), put(("items", 2, "name"), "電話番号")),
      ["organization.name"]),
+    ("HG054", add(("joint_uses",), joint_use(responsible=None, purposes=[], published_in=PUBLISHED)),
+     ["joint_uses[0].published_in"]),
+    ("HG054", add(("joint_uses",), joint_use(responsible_representative=None, published_in=PUBLISHED)),
+     ["joint_uses[0].published_in"]),
+    ("HG055", put(("children",), {"guardian_consent_below_age": 15}), ["children.guardian_consent_below_age"]),
+    ("HG055", seq(put(("law", "guardian_consent_max_age"), 13), put(("children",), {"guardian_consent_below_age": 13})),
+     ["children.guardian_consent_below_age"]),
 ]
 
 # PASS: the code must not be reported (the fixed form of a failing case, or a boundary that is lawful).
@@ -269,6 +301,8 @@ PASS = [
     ("HG005", put(("retention", 0, "floor", "info_type_index"), 0)),
     ("HG006", None),
     ("HG007", add(("credit_bureaus", 0, "provided_items"), "income")),
+    ("HG007", seq(with_outsourcee(country="US"), add(("recipients",), recipient(country="US")),
+                  add(("cross_border",), cross_border(parties=["vendor", "partner"])))),
     ("HG008", with_outsourcee()),
     ("HG009", add(("items",), item("email", "identifying", collected=False))),
     ("HG010", seq(put(("purposes", 1, "items"), []), put(("purposes", 1, "categories"), ["identifying"]))),
@@ -288,24 +322,35 @@ PASS = [
     ("HG021", seq(add(("purposes",), PROVISION_PURPOSE), add(("recipients",), recipient(basis="opt_out", opt_out=opt_out_block())))),
     ("HG022", seq(add(("purposes",), PROVISION_PURPOSE), add(("recipients",), recipient(basis="opt_out", opt_out=opt_out_block())))),
     ("HG023", add(("joint_uses",), joint_use(items=[], item_text="氏名、住所等", members=[], scope="当社の子会社"))),
+    ("HG023", add(("joint_uses",), joint_use(responsible=None, purposes=[], published_in=PUBLISHED))),
     ("HG024", add(("joint_uses",), joint_use())),
+    ("HG024", add(("joint_uses",), joint_use(responsible_representative=None, published_in=PUBLISHED))),
     ("HG025", with_outsourcee()),
     ("HG026", FOREIGN_VENDOR),
     ("HG026", add(("recipients",), recipient(basis="laws", country="US"))),
+    ("HG026", seq(with_outsourcee(country="US"),
+                  add(("cross_border",), cross_border(parties=["vendor"], countries=[], unidentified_reason="未定")))),
     ("HG027", add(("cross_border",), cross_border(basis="adequate_country", countries=["IE", "GB", "NO"]))),
     ("HG028", add(("cross_border",), cross_border(countries=[], country_system=None, unidentified_reason="委託先未定のため"))),
     ("HG029", add(("cross_border",), cross_border(basis="equivalent_system", periodic_check="年1回、監査報告書で確認"))),
     ("HG030", seq(add(("cross_border",), cross_border()), add(("consent_documents", 0, "cross_border"), "us_cloud"))),
     ("HG031", FOREIGN_VENDOR),
     ("HG032", put(("retention", 0, "period", "years"), 6)),
-    ("HG032", seq(put(("credit_bureaus", 0, "registrations", 1, "period", "from"), "last_payment"),
-                  put(("retention", 0, "period", "from"), "last_payment"),
+    ("HG032", seq(put(("credit_bureaus", 0, "registrations", 1, "period", "from"), "full_repayment"),
+                  put(("retention", 0, "period", "from"), "full_repayment"),
                   put(("retention", 0, "period", "during_contract"), True))),
     ("HG033", seq(put(("retention", 0), {"id": "credit_records", "items": ["income"], "period": {"years": 5, "from": "contract_end"}}))),
     ("HG034", None),
     ("HG035", put(("requests", "procedures", 3, "fees"), [{"amount_yen": 0}])),
+    ("HG035", put(("requests", "procedures", 1, "fees"), [{"condition": "所定の手数料"}])),
+    ("HG035", add(("requests", "procedures"), {"type": "my_number_held", "fees": [{"amount_yen": 300}]})),
     ("HG036", put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 2700)),
+    ("HG036", put(("requests", "procedures", 0, "fees", 0, "amount_yen"), 5000)),
+    ("HG036", put(("requests", "procedures", 1, "fees"), [{"condition": "所定の手数料"}])),
+    ("HG036", seq(put(("requests", "procedures", 0, "fees", 0, "amount_yen"), 8000),
+                  put(("law", "fee_reasonable_max_yen"), 10000))),
     ("HG037", put(("requests", "procedures", 0, "fees"), [{"amount_yen": 0}])),
+    ("HG037", put(("requests", "procedures", 3, "fees"), [{"condition": "所定の手数料"}])),  # HG035's
     ("HG038", seq(put(("desks", 0, "handles"), ["requests"]),
                   add(("desks",), {"id": "complaints_desk", "name": "苦情窓口", "handles": ["complaints"]}))),
     ("HG039", put(("security",), {"technical": ["アクセス制御"]})),
@@ -315,17 +360,27 @@ PASS = [
                   put(("law", "request_sla_business_days"), 15))),
     ("HG043", seq(put(("requests", "identity_documents", "photo"), []))),
     ("HG044", None),
+    ("HG044", add(("requests", "agents"), {"kind": "appointed", "name": "弁護士",
+                                            "proofs": ["委任状", "弁護士登録番号"]})),
     ("HG045", put(("requests", "response_methods"), ["electronic"])),
     ("HG046", add(("consent_documents",), DM_CONSENT)),
     ("HG047", seq(put(("law", "amendment_2026_effective"), dt.date(2028, 4, 1)),
                   put(("children",), {"guardian_consent_below_age": 16}))),
     ("HG047", put(("children",), {"guardian_consent_below_age": 15})),
+    ("HG047", seq(put(("law", "amendment_2026_effective"), dt.date(2028, 4, 1)),
+                  put(("law", "amendment_2026_child_age"), 15), put(("law", "guardian_consent_max_age"), 14),
+                  put(("children",), {"guardian_consent_below_age": 15}))),
     ("HG048", seq(put(("law", "sector"), ["ecommerce"]), put(("children",), {"statement": "16歳未満は保護者の同意"}))),
     ("HG049", None),
     ("HG050", put(("anonymized",), {"produces": True, "items": ["性別", "年代"]})),
     ("HG051", put(("pseudonymized",), {"produces": True, "statement": "社内分析のみ"})),
     ("HG052", put(("cookies",), {"links_to_personal_data": True, "opt_out": "ブラウザの設定で無効にできます"})),
     ("HG053", None),
+    ("HG054", add(("joint_uses",), joint_use(published_in=PUBLISHED))),
+    ("HG054", add(("joint_uses",), joint_use(responsible=None))),  # no publication: HG023's
+    ("HG055", put(("children",), {"guardian_consent_below_age": 16})),
+    ("HG055", seq(put(("law", "guardian_consent_max_age"), 13), put(("children",), {"guardian_consent_below_age": 18}))),
+    ("HG055", None),
 ]
 
 
@@ -415,11 +470,64 @@ def test_finding_carries_the_line_of_the_text(old, new, code):
     assert [f.line for f in found] == [_line(changed, new.splitlines()[0])]
 
 
-def test_fee_ratio_is_configurable(monkeypatch):
-    loaded = program(put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 2000))
-    assert not [f for f in lint(loaded) if f.code == "HG036"]
-    monkeypatch.setattr(rules, "FEE_COST_RATIO", 2.0)
-    assert [f.path for f in lint(loaded) if f.code == "HG036"] == ["requests.procedures[1].fees[0].amount_yen"]
+def test_fee_thresholds_come_from_the_programs_law_settings():
+    over_ratio = put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 2000)  # 2000 vs cost 900
+    assert not [f for f in lint(program(over_ratio)) if f.code == "HG036"]
+    found = [f for f in lint(program(seq(over_ratio, put(("law", "fee_max_cost_ratio"), 2.0)))) if f.code == "HG036"]
+    assert [f.path for f in found] == ["requests.procedures[1].fees[0].amount_yen"]
+    assert "2x its actual cost (900 yen)" in found[0].message_en
+    no_cost = put(("requests", "procedures", 0, "fees", 0, "amount_yen"), 3000)
+    assert not [f for f in lint(program(no_cost)) if f.code == "HG036"]
+    found = [f for f in lint(program(seq(no_cost, put(("law", "fee_reasonable_max_yen"), 2000)))) if f.code == "HG036"]
+    assert len(found) == 1 and "2,000 yen (law.fee_reasonable_max_yen)" in found[0].message_en
+
+
+def test_fee_rules_follow_the_law_core():
+    """HG035/HG036 report exactly the fees hogo.law.rights.fee_check denies, under its reason code."""
+    from hogo.law.rights import fee_check
+
+    loaded = program(seq(put(("requests", "procedures", 3, "fees"), [{"amount_yen": 200}]),
+                         put(("requests", "procedures", 1, "fees", 0, "amount_yen"), 9000)))
+    p = loaded.policy
+    denied = {}
+    for i, proc in enumerate(p.requests.procedures):
+        for j, fee in enumerate(proc.fees):
+            d = fee_check(fee.amount_yen, proc.type.value, fee.actual_cost_yen, params=p.law)
+            if not d.allowed:
+                denied[(i, j)] = d.reasons
+    assert denied == {(1, 0): ("APPI-38-2",), (3, 0): ("APPI-38-1",)}
+    found = {(f.code, f.reason, f.path) for f in lint(loaded) if f.code in ("HG035", "HG036")}
+    assert found == {("HG035", "APPI-38-1", "requests.procedures[3].fees[0]"),
+                     ("HG036", "APPI-38-2", "requests.procedures[1].fees[0].amount_yen")}
+
+
+def test_published_joint_use_moves_missing_matters_from_hg023_to_hg054():
+    incomplete = joint_use(items=[], responsible=None)
+    assert {f.code for f in lint(program(add(("joint_uses",), incomplete)))} & {"HG023", "HG054"} == {"HG023"}
+    found = [f for f in lint(program(add(("joint_uses",), {**incomplete, "published_in": PUBLISHED})))
+             if f.code in ("HG023", "HG054")]
+    assert [f.code for f in found] == ["HG054"]
+    assert "the items jointly used" in found[0].message_en and "the responsible party" in found[0].message_en
+    assert "顧客情報の共同利用について" in found[0].message_ja
+
+
+def test_parties_link_a_transfer_to_its_recipients():
+    """A vendor named in parties is covered whatever the entry's countries; an unknown id is HG007."""
+    loaded = program(seq(with_outsourcee(country="SG"),
+                         add(("cross_border",), cross_border(parties=["vendor"], countries=["US"]))))
+    codes = {f.code for f in lint(loaded)}
+    assert "HG026" not in codes and "HG007" not in codes
+    # the entry covers the partner it lists; the vendor in the same country is not covered by it
+    loaded = program(seq(with_outsourcee(country="US"), add(("recipients",), recipient(country="US")),
+                         add(("cross_border",), cross_border(parties=["partner"]))))
+    assert [f.path for f in lint(loaded) if f.code == "HG026"] == ["outsourcing.outsourcees[0].country"]
+
+
+def test_guardian_age_check_follows_the_law_setting():
+    below_16 = put(("children",), {"guardian_consent_below_age": 15})
+    assert [f.code for f in lint(program(below_16)) if f.code == "HG055"] == ["HG055"]
+    relaxed = seq(below_16, put(("law", "guardian_consent_max_age"), 14))
+    assert [f.code for f in lint(program(relaxed)) if f.code == "HG055"] == []
 
 
 def test_english_missing_is_one_finding_with_the_count():

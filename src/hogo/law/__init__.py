@@ -34,6 +34,7 @@ from .categories import (
     personal_related_information,
     retained_personal_data,
 )
+from .crossborder import EQUIVALENT_COUNTRIES, is_equivalent_country, is_foreign
 from .effective import (
     AMENDMENT_2026,
     DEFAULT_PARAMS,
@@ -47,7 +48,6 @@ from .effective import (
     law_rule,
     rules_in_force,
 )
-from .crossborder import EQUIVALENT_COUNTRIES, is_equivalent_country, is_foreign
 from .era import ERAS, Era, era_of, parse_date_any, parse_wareki, to_wareki, wareki_year
 from .mynumber import (
     MY_NUMBER_WEIGHTS,

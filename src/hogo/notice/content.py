@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from hogo.law.categories import category_label
 from hogo.law.era import to_wareki
 from hogo.law.text import format_yen
 from hogo.notice.labels import (
-    CATEGORY_LABELS,
     CROSS_BORDER_BASIS,
-    EVENTS,
     MONTHS_EN,
     NUMBERS_EN,
     PROVISION_BASIS,
@@ -28,17 +27,21 @@ from hogo.notice.labels import (
     SPECIAL_CARE_GROUNDS,
     Lang,
     country_name,
+    fill,
     label,
 )
 from hogo.policy.models import (
+    CHARGEABLE,
     Desk,
     Fee,
     LocalizedText,
+    NoticeSectionId,
     Period,
     Policy,
     ProcessedInformation,
     Purpose,
 )
+from hogo.policy.wording import describe_period
 
 # --- the structure ------------------------------------------------------------------------------------------
 
@@ -122,12 +125,9 @@ class Document:
     toc_label: str
 
 
-#: Standard sections in the order the notice carries them; custom sections anchor to these ids.
-SECTION_ORDER: tuple[str, ...] = (
-    "operator", "purposes", "my_number", "special_care", "items", "third_party", "joint_use", "outsourcing",
-    "cross_border", "credit_bureaus", "consent", "security", "requests", "retention", "anonymized",
-    "pseudonymized", "cookies", "children", "breach", "contact", "accredited",
-)
+#: Standard sections in the order the notice carries them: the schema's anchors for custom sections, so a
+#: section a policy can name is a section the notice has (``preamble`` is a position, not a section).
+SECTION_ORDER: tuple[str, ...] = tuple(s.value for s in NoticeSectionId if s is not NoticeSectionId.preamble)
 
 # --- small constructors -------------------------------------------------------------------------------------
 
@@ -175,22 +175,6 @@ def format_date(d: dt.date, lang: Lang) -> str:
     return f"{to_wareki(d)}({d.year}年{d.month}月{d.day}日)"
 
 
-def format_period(period: Period, lang: Lang) -> str:
-    """The policy's own wording when given; otherwise worded from the numbers ("契約終了日から5年間")."""
-    if period.text is not None:
-        return period.text.get(lang)
-    event = EVENTS[lang].get(period.from_event, period.from_event.replace("_", " "))
-    y, m, d = period.years, period.months, period.days
-    if lang == "ja":
-        span = "".join(f"{n}{u}" for n, u in ((y, "年"), (m, "ヶ月"), (d, "日")) if n)
-        core = f"{event}から{span}間" if span else f"{event}まで"
-        return f"契約期間中及び{core}" if period.during_contract else core
-    units = [f"{n} {u}{'s' if n != 1 else ''}" for n, u in ((y, "year"), (m, "month"), (d, "day")) if n]
-    span = " and ".join(units)
-    core = f"{span} from {event}" if span else f"until {event}"
-    return f"During the contract and {core}" if period.during_contract else core[0].upper() + core[1:]
-
-
 def format_money(n: int, lang: Lang) -> str:
     return format_yen(n) if lang == "ja" else f"¥{n:,}"
 
@@ -202,10 +186,15 @@ class _Builder:
     def __init__(self, policy: Policy, lang: Lang) -> None:
         self.p = policy
         self.lang: Lang = lang
+        self.we = policy.notice.we.ja  # replaces 当社 in the fixed Japanese sentences
 
     # words
     def L(self, key: str, **kw: object) -> str:  # noqa: N802 - reads as a label look-up
-        return label(self.lang, key, **kw)
+        return label(self.lang, key, self.we, **kw)
+
+    def E(self, table: dict[str, dict[str, str]], value: object) -> str:  # noqa: N802 - like L, for enum wording
+        """An enum value's fixed wording (提供の根拠, 回答の方法 …), in the company's own word for itself."""
+        return fill(table[self.lang][str(value)], self.lang, self.we)
 
     def t(self, text: LocalizedText | None) -> str:
         return text.get(self.lang) if text is not None else ""
@@ -234,10 +223,10 @@ class _Builder:
         return self.join(self.t(by_id[x].name) if x in by_id else x for x in ids)
 
     def category_names(self, cats: Iterable[str]) -> str:
-        return self.join(CATEGORY_LABELS[self.lang].get(str(c), str(c)) for c in cats)
+        return self.join(category_label(c, self.lang) for c in cats)
 
     def period(self, period: Period) -> str:
-        return format_period(period, self.lang)
+        return describe_period(period, self.lang)
 
     def phone(self, number: str | None, toll_free: bool) -> str:
         if not number:
@@ -266,6 +255,7 @@ class _Builder:
             (self.L("desk_email"), self.email(desk.email)),
             (self.L("desk_url"), self.url(desk.url)),
             (self.L("desk_hours"), rich(self.t(desk.hours))),
+            (self.L("desk_note"), rich(self.t(desk.note))),
         ])
 
     def para(self, text: LocalizedText | str | None, note: bool = False) -> list[Paragraph]:
@@ -348,7 +338,7 @@ class _Builder:
                 blocks.append(Paragraph(rich(self.L("special_care_grounds"))))
                 blocks.append(BulletList(tuple(
                     rich(self.paren(self.t(p.text), self.labelled(
-                        "ground", SPECIAL_CARE_GROUNDS[self.lang][str(p.special_care_ground)])))
+                        "ground", self.E(SPECIAL_CARE_GROUNDS, p.special_care_ground))))
                     for p in grounded)))
             subs.append(Section("special_care-special", self.L("special_care_sub"), tuple(blocks)))
         if self.p.sensitive:
@@ -401,7 +391,7 @@ class _Builder:
                     (self.L("recipient_address"), rich(self.t(r.address))),
                     (self.L("recipient_representative"), rich(self.t(r.representative))),
                     (self.L("country"), rich(country_name(r.country, self.lang))),
-                    (self.L("basis"), rich(PROVISION_BASIS[self.lang][str(r.basis)])),
+                    (self.L("basis"), rich(self.E(PROVISION_BASIS, r.basis))),
                     (self.L("provided_items"), rich(self.item_names(r.items))),
                     (self.L("recipient_purpose"), rich(self.t(r.purpose))),
                     (self.L("method"), rich(self.t(r.method))),
@@ -450,8 +440,17 @@ class _Builder:
                 (self.L("joint_acquisition"), rich(self.t(j.acquisition))),
                 (self.L("joint_since"), rich(self.date(j.since))),
             ]
-            subs.append(Section(f"joint_use-{j.id}", self.t(j.name), (_fields(rows),)))
+            blocks: list[Block] = [_fields(rows), *(p for x in j.note for p in self.para(x))]
+            if j.published_in is not None:
+                blocks.append(Paragraph(self.published_in(self.t(j.published_in))))
+            subs.append(Section(f"joint_use-{j.id}", self.t(j.name), tuple(blocks)))
         return self.section("joint_use", [Paragraph(rich(self.L("joint_use_intro")))], subs)
+
+    def published_in(self, where: str) -> Rich:
+        """"共同利用の詳細は、…に掲載しています。", the place a link when it is a web address."""
+        before, after = self.L("joint_published_in").split("{where}")
+        place = link(where, where) if urlsplit(where).scheme in ("http", "https") else where
+        return rich([before, place, after])
 
     def outsourcing(self) -> Section | None:
         o = self.p.outsourcing
@@ -471,7 +470,7 @@ class _Builder:
                     rich(self.t(x.service)),
                     rich(self.item_names(x.items)),
                     rich(country_name(x.country, self.lang)),
-                    rich(RE_OUTSOURCING[self.lang][x.re_outsourcing]),
+                    rich(self.E(RE_OUTSOURCING, x.re_outsourcing)),
                     rich(self.join(remarks)),
                 ))
             headers = [self.L("outsourcee"), self.L("service"), self.L("outsourcing_items"), self.L("country"),
@@ -482,16 +481,26 @@ class _Builder:
                                 tuple(self.bullets(o.clauses.values(), ordered=True))))
         return self.section("outsourcing", self.para(o.statement), subs)
 
+    def party_names(self, ids: Iterable[str]) -> str:
+        """Names of the recipients, outsourcees or bureaus a transfer covers; an unnamed outsourcee by its service."""
+        names = {r.id: self.t(r.name) for r in self.p.recipients}
+        names |= {b.id: self.t(b.name) for b in self.p.credit_bureaus}
+        names |= {o.id: self.t(o.name) if o.name else self.L("outsourcee_of", service=self.t(o.service))
+                  for o in self.p.outsourcing.outsourcees}
+        return self.join(names.get(x, x) for x in ids)
+
     def cross_border(self) -> Section | None:
-        if not self.p.cross_border:
+        statement = [p for x in self.p.cross_border_statement for p in self.para(x)]
+        if not (statement or self.p.cross_border):
             return None
         subs = []
         for c in self.p.cross_border:
             rows = [
                 (self.L("cb_recipient"), rich(self.t(c.recipient))),
+                (self.L("cb_parties"), rich(self.party_names(c.parties))),
                 (self.L("cb_countries"),
                  rich(self.countries(c.countries) if c.countries else self.L("cb_not_identified"))),
-                (self.L("cb_basis"), rich(CROSS_BORDER_BASIS[self.lang][str(c.basis)])),
+                (self.L("cb_basis"), rich(self.E(CROSS_BORDER_BASIS, c.basis))),
                 (self.L("cb_purpose"), rich(self.t(c.purpose))),
                 (self.L("cb_items"), rich(self.item_names(c.items))),
                 (self.L("cb_country_system"), rich(self.t(c.country_system))),
@@ -500,7 +509,8 @@ class _Builder:
                 (self.L("cb_periodic"), rich(self.t(c.periodic_check))),
             ]
             subs.append(Section(f"cross_border-{c.id}", self.t(c.recipient), (_fields(rows),)))
-        return self.section("cross_border", [Paragraph(rich(self.L("cb_intro")))], subs)
+        intro = [Paragraph(rich(self.L("cb_intro")))] if subs else []
+        return self.section("cross_border", [*statement, *intro], subs)
 
     def credit_bureaus(self) -> Section | None:
         if not self.p.credit_bureaus:
@@ -559,15 +569,26 @@ class _Builder:
         return self.section("security", [Paragraph(rich(intro))], subs)
 
     def fee(self, fee: Fee) -> str:
-        amount = format_money(fee.amount_yen, self.lang)
-        if fee.amount_yen == 0:
+        """"事務処理が10営業日以内の場合：500円(税別)"; an amount the policy does not state is "所定の手数料"."""
+        if fee.amount_yen is None:
+            amount = self.L("fee_prescribed")
+        elif fee.amount_yen == 0:
             amount = self.L("fee_free")
-        elif fee.tax != "none":
-            tax = self.L("tax_included" if fee.tax == "included" else "tax_excluded")
-            amount = self.paren(amount, tax)
+        else:
+            amount = format_money(fee.amount_yen, self.lang)
+            if fee.tax != "none":
+                tax = self.L("tax_included" if fee.tax == "included" else "tax_excluded")
+                amount = self.paren(amount, tax)
         if fee.condition:
-            amount = f"{self.t(fee.condition)}：{amount}" if self.lang == "ja" else f"{self.t(fee.condition)}: {amount}"
-        return amount
+            return f"{self.t(fee.condition)}：{amount}" if self.lang == "ja" else f"{self.t(fee.condition)}: {amount}"
+        return amount[0].upper() + amount[1:]
+
+    def procedure_fee(self, kind: str, fees: Sequence[Fee]) -> Rich:
+        """The fee cell. With no fee stated, only a request no fee may be charged for (Art. 38(1)) is free;
+        for a chargeable one the policy is silent, and so is the notice, rather than promise "無料"."""
+        if fees:
+            return rich(*(self.fee(f) for f in fees))
+        return rich() if kind in CHARGEABLE else rich(self.L("fee_free"))
 
     def requests(self) -> Section:
         r = self.p.requests
@@ -582,12 +603,11 @@ class _Builder:
             subs.append(Section("requests-how", self.L("req_how"), tuple(how)))
         rows = []
         for proc in r.procedures:
-            fees = [self.fee(f) for f in proc.fees]
             deadline = (self.L("deadline_days", n=proc.deadline_business_days)
                         if proc.deadline_business_days else self.L("deadline_none"))
             rows.append((
-                rich(REQUEST_TYPES[self.lang][str(proc.type)]),
-                rich(*fees) if fees else rich(self.L("fee_free")),
+                rich(self.E(REQUEST_TYPES, proc.type)),
+                self.procedure_fee(proc.type, proc.fees),
                 rich(deadline),
                 rich(self.t(proc.note)),
             ))
@@ -604,11 +624,13 @@ class _Builder:
                             (_fields(id_rows), *self.para(ids.note))))
         if r.agents:
             agent_rows = [(self.L(f"agent_{a.kind}"),
-                           rich(self.t(a.name), self.labelled("agent_proofs", self.join(self.t(x) for x in a.proofs))))
+                           rich(self.t(a.name),
+                                self.labelled("agent_proofs", self.join(self.t(x) for x in a.proofs)) if a.proofs
+                                else None))
                           for a in r.agents]
             subs.append(Section("requests-agents", self.L("req_agents"), (_fields(agent_rows),)))
         subs.append(Section("requests-response", self.L("req_response"),
-                            tuple(self.bullets(RESPONSE_METHODS[self.lang][str(m)] for m in r.response_methods))))
+                            tuple(self.bullets(self.E(RESPONSE_METHODS, m) for m in r.response_methods))))
         pay = [*self.para(r.payment)]
         if r.payment_deadline_days:
             pay += self.para(self.L("payment_deadline", n=r.payment_deadline_days))
@@ -745,20 +767,15 @@ class _Builder:
         return sections
 
     @staticmethod
-    def _insert_at(sections: list[Section], after: str | None) -> int:
+    def _insert_at(sections: list[Section], after: NoticeSectionId | None) -> int:
         if after is None:
             return len(sections)
-        if after == "preamble":
-            return 0
-        ids = [s.id for s in sections]
-        if after in ids:
-            pos = ids.index(after) + 1
-        elif after in SECTION_ORDER:
+        if after is NoticeSectionId.preamble:
+            pos = 0
+        else:
             rank = SECTION_ORDER.index(after)
             earlier = [i for i, s in enumerate(sections) if s.id in SECTION_ORDER and SECTION_ORDER.index(s.id) <= rank]
             pos = earlier[-1] + 1 if earlier else 0
-        else:
-            return len(sections)
         # Keep custom sections already anchored here in their declared order.
         while pos < len(sections) and sections[pos].id.startswith("custom-"):
             pos += 1
@@ -769,7 +786,8 @@ class _Builder:
         if given:
             return tuple(given)
         mna = self.L("default_preamble_mna") if any(p.my_number for p in self.p.purposes) else ""
-        return (rich(self.L("default_preamble", org=self.t(self.p.organization.name), mna=mna)),)
+        we = self.p.notice.we.en or "we"
+        return (rich(self.L("default_preamble", org=self.t(self.p.organization.name), mna=mna, we_en=we)),)
 
     def dates(self) -> tuple[str, ...]:
         n = self.p.notice

@@ -2,20 +2,25 @@
 
 Everything the policy does not say itself but a reader needs (a heading, "手数料", the statement that My
 Number is used only for the listed affairs) lives here, once per language, so that the two formats and
-the two languages can never drift apart in wording.
+the two languages can never drift apart in wording. Fixed Japanese sentences say 当社; :func:`fill` puts
+the company's own word for itself (``notice.we``, e.g. 弊社) in its place. Wording the notice shares with
+the ledger lives outside the notice: periods in :mod:`hogo.policy.wording`, category names in
+:mod:`hogo.law.categories`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from hogo.policy.wording import Lang
 
-Lang = Literal["ja", "en"]
+__all__ = [
+    "COUNTRIES", "CROSS_BORDER_BASIS", "LABELS", "MONTHS_EN", "NUMBERS_EN", "PROVISION_BASIS", "REQUEST_TYPES",
+    "RESPONSE_METHODS", "RE_OUTSOURCING", "SPECIAL_CARE_GROUNDS", "Lang", "country_name", "fill", "label",
+]
 
 LABELS: dict[str, dict[str, str]] = {
     "ja": {
         # document
         "toc": "目次",
-        "company_suffix": "",
         "established": "制定日",
         "revised": "改定日",
         "effective": "施行日",
@@ -123,6 +128,7 @@ LABELS: dict[str, dict[str, str]] = {
         "joint_representative": "代表者",
         "joint_acquisition": "取得の方法",
         "joint_since": "共同利用の開始日",
+        "joint_published_in": "共同利用の詳細は、{where}に掲載しています。",
         # outsourcing
         "outsourcing_criteria": "委託先の選定基準",
         "outsourcees": "主な委託先",
@@ -132,11 +138,13 @@ LABELS: dict[str, dict[str, str]] = {
         "outsourcing_items": "委託する項目",
         "remarks": "備考",
         "group_company": "当社グループ会社",
+        "outsourcee_of": "「{service}」の委託先",
         "my_number_affairs": "個人番号関係事務を含む",
         "contract_clauses": "委託契約に定める事項",
         # cross border
         "cb_intro": "当社は、次のとおり外国にある第三者に個人データを提供しています(法第28条)。",
         "cb_recipient": "提供先",
+        "cb_parties": "対象となる提供先・委託先",
         "cb_countries": "提供先の所在国",
         "cb_basis": "提供の根拠",
         "cb_purpose": "利用目的",
@@ -203,6 +211,7 @@ LABELS: dict[str, dict[str, str]] = {
         "req_deadline": "回答期限",
         "req_note": "備考",
         "fee_free": "無料",
+        "fee_prescribed": "所定の手数料",
         "tax_included": "税込",
         "tax_excluded": "税別",
         "deadline_days": "受付から{n}営業日以内",
@@ -265,6 +274,7 @@ LABELS: dict[str, dict[str, str]] = {
         "desk_email": "電子メール",
         "desk_url": "ウェブサイト",
         "desk_hours": "受付時間",
+        "desk_note": "受付方法",
         "handles_requests": "開示等の請求",
         "handles_complaints": "苦情",
         "handles_inquiries": "お問い合わせ",
@@ -281,14 +291,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "toc": "Contents",
-        "company_suffix": "",
         "established": "Established",
         "revised": "Revised",
         "effective": "Effective",
         "none": "—",
         "list_sep": ", ",
         "default_preamble": (
-            "{org} (\"we\") complies with the Act on the Protection of Personal Information{mna}, other "
+            "{org} (\"{we_en}\") complies with the Act on the Protection of Personal Information{mna}, other "
             "applicable laws and the guidelines, and handles the personal information of our customers and "
             "others appropriately. This notice explains how we handle personal information."
         ),
@@ -391,6 +400,7 @@ LABELS: dict[str, dict[str, str]] = {
         "joint_representative": "Representative",
         "joint_acquisition": "How the data is acquired",
         "joint_since": "Joint use since",
+        "joint_published_in": "For details of the joint use, see {where}.",
         "outsourcing_criteria": "Criteria for selecting contractors",
         "outsourcees": "Main contractors",
         "outsourcee": "Contractor",
@@ -399,10 +409,12 @@ LABELS: dict[str, dict[str, str]] = {
         "outsourcing_items": "Items entrusted",
         "remarks": "Remarks",
         "group_company": "Group company",
+        "outsourcee_of": "Contractor for \"{service}\"",
         "my_number_affairs": "Includes My Number affairs",
         "contract_clauses": "What our contracts with contractors stipulate",
         "cb_intro": "We provide personal data to third parties in foreign countries as follows (Article 28 of the Act).",
         "cb_recipient": "Recipient",
+        "cb_parties": "Recipients and contractors concerned",
         "cb_countries": "Country of the recipient",
         "cb_basis": "Basis",
         "cb_purpose": "Purpose of use",
@@ -467,6 +479,7 @@ LABELS: dict[str, dict[str, str]] = {
         "req_deadline": "Response time",
         "req_note": "Notes",
         "fee_free": "Free of charge",
+        "fee_prescribed": "a prescribed fee",
         "tax_included": "tax included",
         "tax_excluded": "plus tax",
         "deadline_days": "Within {n} business days of receipt",
@@ -530,6 +543,7 @@ LABELS: dict[str, dict[str, str]] = {
         "desk_email": "E-mail",
         "desk_url": "Website",
         "desk_hours": "Hours",
+        "desk_note": "How to contact us",
         "handles_requests": "requests for disclosure etc.",
         "handles_complaints": "complaints",
         "handles_inquiries": "inquiries",
@@ -545,27 +559,6 @@ LABELS: dict[str, dict[str, str]] = {
         "acc_phone": "Phone",
         "acc_url": "Website",
         "acc_hours": "Hours",
-    },
-}
-
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "identifying": "本人を識別する情報",
-        "identification_code": "個人識別符号",
-        "credit": "信用情報",
-        "attribute": "属性情報",
-        "special_care": "要配慮個人情報",
-        "highly_sensitive": "機微(センシティブ)情報",
-        "my_number": "個人番号(マイナンバー)",
-    },
-    "en": {
-        "identifying": "Identifying information",
-        "identification_code": "Individual identification code",
-        "credit": "Credit information",
-        "attribute": "Attribute information",
-        "special_care": "Special-care-required personal information",
-        "highly_sensitive": "Sensitive information",
-        "my_number": "My Number",
     },
 }
 
@@ -655,68 +648,60 @@ RESPONSE_METHODS: dict[str, dict[str, str]] = {
     },
 }
 
-# Events a Period counts from, for periods the policy does not word itself.
-EVENTS: dict[str, dict[str, str]] = {
-    "ja": {
-        "inquiry": "照会日",
-        "application": "申込日",
-        "registration": "登録日",
-        "contract": "契約日",
-        "contract_start": "契約日",
-        "contract_end": "契約終了日",
-        "completion": "完済日",
-        "payoff": "完済日",
-        "delinquency": "延滞発生日",
-        "delinquency_end": "延滞解消日",
-        "acquisition": "取得日",
-        "collection": "取得日",
-        "last_transaction": "最終取引日",
-        "termination": "解約日",
-        "employment_end": "退職日",
-        "retirement": "退職日",
-        "filing_deadline_next_jan10": "提出期限の属する年の翌年1月10日の翌日",
-        "purpose_achieved": "利用目的の達成日",
-        "consent_withdrawn": "同意の撤回日",
-    },
-    "en": {
-        "inquiry": "the inquiry date",
-        "application": "the application date",
-        "registration": "the registration date",
-        "contract": "the contract date",
-        "contract_start": "the contract date",
-        "contract_end": "the end of the contract",
-        "completion": "full repayment",
-        "payoff": "full repayment",
-        "delinquency": "the start of the delinquency",
-        "delinquency_end": "the end of the delinquency",
-        "acquisition": "acquisition",
-        "collection": "acquisition",
-        "last_transaction": "the last transaction",
-        "termination": "cancellation",
-        "employment_end": "the end of employment",
-        "retirement": "the end of employment",
-        "filing_deadline_next_jan10": "the day after 10 January of the year following the filing deadline",
-        "purpose_achieved": "the purpose being achieved",
-        "consent_withdrawn": "withdrawal of consent",
-    },
-}
-
-COUNTRIES: dict[str, dict[str, str]] = {
-    "ja": {
-        "JP": "日本", "US": "米国", "GB": "英国", "IE": "アイルランド", "DE": "ドイツ", "FR": "フランス",
-        "NL": "オランダ", "SG": "シンガポール", "CN": "中国", "KR": "韓国", "TW": "台湾", "IN": "インド",
-        "PH": "フィリピン", "VN": "ベトナム", "TH": "タイ", "AU": "オーストラリア", "CA": "カナダ",
-        "HK": "香港", "MY": "マレーシア", "ID": "インドネシア", "NZ": "ニュージーランド", "SE": "スウェーデン",
-        "FI": "フィンランド", "BE": "ベルギー", "LU": "ルクセンブルク", "ES": "スペイン", "IT": "イタリア",
-    },
-    "en": {
-        "JP": "Japan", "US": "United States", "GB": "United Kingdom", "IE": "Ireland", "DE": "Germany",
-        "FR": "France", "NL": "Netherlands", "SG": "Singapore", "CN": "China", "KR": "South Korea",
-        "TW": "Taiwan", "IN": "India", "PH": "Philippines", "VN": "Vietnam", "TH": "Thailand",
-        "AU": "Australia", "CA": "Canada", "HK": "Hong Kong", "MY": "Malaysia", "ID": "Indonesia",
-        "NZ": "New Zealand", "SE": "Sweden", "FI": "Finland", "BE": "Belgium", "LU": "Luxembourg",
-        "ES": "Spain", "IT": "Italy",
-    },
+#: Country names by ISO 3166-1 alpha-2 code (ja, en): every country designated as equivalent to Japan
+#: (hogo.law.crossborder.EQUIVALENT_COUNTRIES, the EU/EEA and the UK) and the usual outsourcing destinations.
+COUNTRIES: dict[str, tuple[str, str]] = {
+    # Japan and the usual destinations outside the EU/EEA
+    "JP": ("日本", "Japan"),
+    "US": ("米国", "United States"),
+    "CA": ("カナダ", "Canada"),
+    "AU": ("オーストラリア", "Australia"),
+    "NZ": ("ニュージーランド", "New Zealand"),
+    "CN": ("中国", "China"),
+    "HK": ("香港", "Hong Kong"),
+    "TW": ("台湾", "Taiwan"),
+    "KR": ("韓国", "South Korea"),
+    "SG": ("シンガポール", "Singapore"),
+    "MY": ("マレーシア", "Malaysia"),
+    "TH": ("タイ", "Thailand"),
+    "VN": ("ベトナム", "Vietnam"),
+    "PH": ("フィリピン", "Philippines"),
+    "ID": ("インドネシア", "Indonesia"),
+    "IN": ("インド", "India"),
+    "CH": ("スイス", "Switzerland"),
+    # EU member states
+    "AT": ("オーストリア", "Austria"),
+    "BE": ("ベルギー", "Belgium"),
+    "BG": ("ブルガリア", "Bulgaria"),
+    "HR": ("クロアチア", "Croatia"),
+    "CY": ("キプロス", "Cyprus"),
+    "CZ": ("チェコ", "Czech Republic"),
+    "DK": ("デンマーク", "Denmark"),
+    "EE": ("エストニア", "Estonia"),
+    "FI": ("フィンランド", "Finland"),
+    "FR": ("フランス", "France"),
+    "DE": ("ドイツ", "Germany"),
+    "GR": ("ギリシャ", "Greece"),
+    "HU": ("ハンガリー", "Hungary"),
+    "IE": ("アイルランド", "Ireland"),
+    "IT": ("イタリア", "Italy"),
+    "LV": ("ラトビア", "Latvia"),
+    "LT": ("リトアニア", "Lithuania"),
+    "LU": ("ルクセンブルク", "Luxembourg"),
+    "MT": ("マルタ", "Malta"),
+    "NL": ("オランダ", "Netherlands"),
+    "PL": ("ポーランド", "Poland"),
+    "PT": ("ポルトガル", "Portugal"),
+    "RO": ("ルーマニア", "Romania"),
+    "SK": ("スロバキア", "Slovakia"),
+    "SI": ("スロベニア", "Slovenia"),
+    "ES": ("スペイン", "Spain"),
+    "SE": ("スウェーデン", "Sweden"),
+    # the rest of the EEA, and the United Kingdom
+    "IS": ("アイスランド", "Iceland"),
+    "LI": ("リヒテンシュタイン", "Liechtenstein"),
+    "NO": ("ノルウェー", "Norway"),
+    "GB": ("英国", "United Kingdom"),
 }
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -725,12 +710,25 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 NUMBERS_EN = {1: "one", 2: "two", 3: "three"}
 
 
-def label(lang: Lang, key: str, **kwargs: object) -> str:
-    """One label; ``kwargs`` fill its ``{placeholders}``."""
-    text = LABELS[lang][key]
+def label(lang: Lang, key: str, we: str | None = None, **kwargs: object) -> str:
+    """One label; ``kwargs`` fill its ``{placeholders}``.
+
+    ``we`` is how the company calls itself in Japanese (弊社 …): it replaces 当社 in the fixed sentence
+    before the placeholders are filled, so a policy's own text is never rewritten.
+    """
+    return fill(LABELS[lang][key], lang, we, **kwargs)
+
+
+def fill(text: str, lang: Lang, we: str | None = None, **kwargs: object) -> str:
+    """A fixed sentence (a label or an enum's wording) with 当社 replaced by ``we`` and placeholders filled."""
+    if lang == "ja" and we:
+        text = text.replace("当社", we)
     return text.format(**kwargs) if kwargs else text
 
 
 def country_name(code: str, lang: Lang) -> str:
     """A country's name for the notice; an unknown ISO code is shown as is rather than dropped."""
-    return COUNTRIES[lang].get(code.upper(), code)
+    names = COUNTRIES.get(code.upper())
+    if names is None:
+        return code
+    return names[1] if lang == "en" else names[0]

@@ -18,89 +18,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Literal
 
-from hogo.law.reasons import REASONS, Reason, register
-from hogo.law.reasons import Requirement as LawRequirement
-from hogo.policy.models import CrossBorderBasis, Policy, ProvisionBasis
+from hogo.law.crossborder import is_equivalent_country, is_foreign
+from hogo.law.reasons import Requirement
+from hogo.policy.models import CrossBorder, CrossBorderBasis, Policy, ProvisionBasis, Recipient
 
-__all__ = ["EQUIVALENT_COUNTRIES", "Change", "Requirement", "diff_policies", "strongest"]
+__all__ = ["STRENGTH", "Change", "Requirement", "diff_policies", "strongest"]
 
-# Art. 27(3): the opt-out filing's own change rule; not yet in hogo.law's registry.
-if "APPI-27-3" not in REASONS:
-    register(Reason(
-        "APPI-27-3", "APPI Art. 27(3)",
-        "オプトアウトの届出事項を変更するときは、提供する項目・取得方法・提供方法・求めの受付方法等はあらかじめ、"
-        "氏名・住所・代表者や提供の停止は遅滞なく、本人に通知等し個人情報保護委員会に届け出なければならない。",
-        "Changing opt-out matters needs notice to persons and a PPC filing: in advance for the items, acquisition "
-        "and provision methods and request handling; without delay for the name, address or representative.",
-        "個人情報保護法第27条第3項",
-    ))
-
-# PPC designation (2019, kept after Brexit): EU and EEA member states and the UK (Act 28(1), Rules 15).
-EQUIVALENT_COUNTRIES = frozenset({
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
-    "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",  # EU
-    "IS", "LI", "NO",  # EEA
-    "GB",
-})
-
-
-class Requirement(StrEnum):
-    """What a change requires before (or right after) it takes effect, weakest first."""
-
-    none = "none"
-    publish_or_notify = "publish_or_notify"  # 通知又は公表 (without delay / when changed)
-    prior_notice = "prior_notice"  # あらかじめ通知し又は容易に知り得る状態に置く (+ PPC filing for opt-out)
-    consent = "consent"  # あらかじめ本人の同意
-
-    @property
-    def rank(self) -> int:
-        return _ORDER.index(self)
-
-    @property
-    def law(self) -> LawRequirement:
-        """The matching :class:`hogo.law.reasons.Requirement`."""
-        return _LAW[self]
-
-    def label(self, lang: str = "ja") -> str:
-        return _LABELS[self][1 if lang == "en" else 0]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Requirement):
-            return NotImplemented
-        return self.rank < other.rank
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Requirement):
-            return NotImplemented
-        return self.rank <= other.rank
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Requirement):
-            return NotImplemented
-        return self.rank > other.rank
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Requirement):
-            return NotImplemented
-        return self.rank >= other.rank
-
-
-_ORDER = [Requirement.none, Requirement.publish_or_notify, Requirement.prior_notice, Requirement.consent]
-_LAW = {
-    Requirement.none: LawRequirement.NONE,
-    Requirement.publish_or_notify: LawRequirement.NOTIFY_OR_PUBLISH,
-    Requirement.prior_notice: LawRequirement.PRIOR_NOTICE,
-    Requirement.consent: LawRequirement.CONSENT,
-}
-_LABELS = {
-    Requirement.none: ("対応不要（社内記録）", "no step required (keep an internal record)"),
-    Requirement.publish_or_notify: ("本人への通知又は公表", "notify the persons or publish"),
-    Requirement.prior_notice: ("事前の通知又は容易に知り得る状態", "notify in advance or make readily knowable"),
-    Requirement.consent: ("あらかじめ本人の同意", "prior consent of the persons"),
-}
+#: The law's requirements a change can carry, weakest first. ``Requirement`` is a ``StrEnum`` whose
+#: ``<`` compares the *spelling*, so the strength order lives here and is applied by index.
+STRENGTH: tuple[Requirement, ...] = (
+    Requirement.NONE,  # no step (keep an internal record)
+    Requirement.NOTIFY_OR_PUBLISH,  # 通知又は公表 (without delay / when changed)
+    Requirement.PRIOR_NOTICE,  # あらかじめ通知し又は容易に知り得る状態に置く (+ PPC filing for opt-out)
+    Requirement.CONSENT,  # あらかじめ本人の同意
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +49,10 @@ class Change:
     before: str | None = None
     after: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.requirement not in STRENGTH:  # e.g. SUPERVISION: strongest() could not rank it
+            raise ValueError(f"a change's requirement must be one of {[str(r) for r in STRENGTH]}, not {self.requirement}")
+
     def as_dict(self) -> dict:
         return {
             "path": self.path, "kind": self.kind, "requirement": str(self.requirement),
@@ -125,8 +62,8 @@ class Change:
 
 
 def strongest(changes: Iterable[Change]) -> Requirement:
-    """The strongest requirement among ``changes`` (``none`` for no changes)."""
-    return max((c.requirement for c in changes), default=Requirement.none)
+    """The strongest requirement among ``changes`` in :data:`STRENGTH` order (``none`` for no changes)."""
+    return max((c.requirement for c in changes), key=STRENGTH.index, default=Requirement.NONE)
 
 
 # --- structural diff ----------------------------------------------------------------------------
@@ -232,10 +169,10 @@ def _v(req: Requirement, articles: Iterable[str], ja: str, en: str) -> _Verdict:
     return _Verdict(req, tuple(dict.fromkeys(articles)), ja, en)
 
 
-_NONE = Requirement.none
-_PUB = Requirement.publish_or_notify
-_PRIOR = Requirement.prior_notice
-_CONSENT = Requirement.consent
+_NONE = Requirement.NONE
+_NOTIFY = Requirement.NOTIFY_OR_PUBLISH
+_PRIOR = Requirement.PRIOR_NOTICE
+_CONSENT = Requirement.CONSENT
 
 _SENSITIVE = {"special_care": ("要配慮個人情報", "special care-required information"),
               "highly_sensitive": ("機微(センシティブ)情報", "highly sensitive information"),
@@ -282,7 +219,7 @@ def _purpose_widening(purpose: dict, policy: Policy) -> tuple[list[tuple[str, st
 
 
 def _my_number_verdict(lead_ja: str, lead_en: str) -> _Verdict:
-    return _v(_PUB, ("MNA-9", "APPI-17-2", "APPI-21-3"),
+    return _v(_NOTIFY, ("MNA-9", "APPI-17-2", "APPI-21-3"),
               lead_ja + "個人番号関係事務の間で、変更前の利用目的と関連性を有すると合理的に認められる範囲内であれば、"
               "利用目的を変更して本人に通知又は公表することで利用できます（例：源泉徴収票作成事務から健康保険・厚生年金保険届出事務）。"
               "範囲を超える場合は同意によっても利用できず、改めて利用目的を示して個人番号の提供を受ける必要があります。",
@@ -315,12 +252,12 @@ def _purposes(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
             return _widening_verdict("新しい利用目的", "The new purpose", reasons, codes)
         if raw.new.get("my_number"):
             return _my_number_verdict("個人番号関係事務の利用目的が追加されました。", "A My Number purpose was added. ")
-        return _v(_PUB, ("APPI-17-2", "APPI-21-3"), "利用目的が追加されました。" + _RELATED_NOTE_JA,
+        return _v(_NOTIFY, ("APPI-17-2", "APPI-21-3"), "利用目的が追加されました。" + _RELATED_NOTE_JA,
                   "A purpose was added. " + _RELATED_NOTE_EN)
     purpose = new.purpose(pid)
     field = raw.fields[1] if len(raw.fields) > 1 else ""
     if field == "text":
-        return _v(_PUB, ("APPI-17-2", "APPI-21-3"), "利用目的の文言が変更されました。" + _RELATED_NOTE_JA,
+        return _v(_NOTIFY, ("APPI-17-2", "APPI-21-3"), "利用目的の文言が変更されました。" + _RELATED_NOTE_JA,
                   "The wording of a purpose changed. " + _RELATED_NOTE_EN)
     if field in ("provision", "direct_marketing", "my_number"):
         if not _bool_turned_on(raw):
@@ -341,12 +278,12 @@ def _purposes(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
             ja, en = _SENSITIVE[cat]
             return _widening_verdict("変更後の利用目的", "The changed purpose", [(f"{ja}の利用", f"use of {en}")],
                                      list(_SENSITIVE_CODES[cat]))
-        return _v(_PUB, ("APPI-17-2", "APPI-21-3"), "利用目的に用いる個人情報の範囲が広がりました。" + _RELATED_NOTE_JA,
+        return _v(_NOTIFY, ("APPI-17-2", "APPI-21-3"), "利用目的に用いる個人情報の範囲が広がりました。" + _RELATED_NOTE_JA,
                   "The purpose now uses more data. " + _RELATED_NOTE_EN)
     if field == "subject_types":
         if raw.kind == "removed" and purpose is not None and purpose.subject_types:
             return _v(_NONE, (), "対象となる本人の範囲を狭める変更です。", "The change narrows the persons concerned.")
-        return _v(_PUB, ("APPI-17-2", "APPI-21-3"), "利用目的の対象となる本人の範囲が広がりました。" + _RELATED_NOTE_JA,
+        return _v(_NOTIFY, ("APPI-17-2", "APPI-21-3"), "利用目的の対象となる本人の範囲が広がりました。" + _RELATED_NOTE_JA,
                   "The purpose now covers more persons. " + _RELATED_NOTE_EN)
     if field == "consent_required":
         return _v(_NONE, ("APPI-18-1",), "社内の同意取得方針の変更です。この目的が同意を根拠にしていた場合は、同意なく取り扱えるか確認してください。",
@@ -354,7 +291,7 @@ def _purposes(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
     if field == "special_care_ground":
         return _v(_NONE, ("APPI-20-2",), "要配慮個人情報を同意なく取得できる根拠（法20条2項）の記載変更です。根拠が当てはまることを確認してください。",
                   "The Art. 20(2) ground for acquiring special care-required data without consent changed; verify it applies.")
-    return _v(_PUB, ("APPI-17-2", "APPI-21-3"), "利用目的の内容が変更されました。" + _RELATED_NOTE_JA,
+    return _v(_NOTIFY, ("APPI-17-2", "APPI-21-3"), "利用目的の内容が変更されました。" + _RELATED_NOTE_JA,
               "A purpose changed. " + _RELATED_NOTE_EN)
 
 
@@ -384,15 +321,53 @@ def _items(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
     return _v(_NONE, (), "項目定義の変更です（社内管理事項）。", "The item's definition changed (internal).")
 
 
-def _recipient_requirement(basis: str, country: str) -> tuple[Requirement, list[str]]:
-    """Art. 27(1) exceptions first; then Art. 28 for a foreign (non EU/UK) recipient; then the basis."""
+def _abroad_basis(policy: Policy, party: str, name: str | None, country: str) -> CrossBorderBasis | None:
+    """How provision to a recipient or outsourcee in ``country`` meets Art. 28; ``None`` if Art. 28 does not apply.
+
+    Japan and the designated EU/UK countries count as domestic. Elsewhere the ``cross_border`` entries that
+    list the party in ``parties`` decide; only when none does are entries matched the old way, by the
+    recipient's name (or, for an unnamed party, by country). An entry covers the party only for a country
+    it lists (or while it lists none yet). Without a 基準適合体制 entry, consent to foreign provision is needed.
+    """
+    if not is_foreign(country) or is_equivalent_country(country):
+        return None
+    entries = [x for x in policy.cross_border if party in x.parties] or [
+        x for x in policy.cross_border if (name and x.recipient.ja == name) or (not name and country in x.countries)
+    ]
+    if any(_covers(x, country) for x in entries):
+        return CrossBorderBasis.equivalent_system
+    return CrossBorderBasis.consent
+
+
+def _covers(entry: CrossBorder, country: str) -> bool:
+    return entry.basis is CrossBorderBasis.equivalent_system and (not entry.countries or country in entry.countries)
+
+
+def _recipient_requirement(policy: Policy, rid: str, name: str, basis: str, country: str) -> tuple[Requirement, list[str]]:
+    """Art. 27(1) exceptions first; then Art. 28 for a foreign recipient not covered by 基準適合体制; then the basis."""
     if basis == ProvisionBasis.laws:
         return _NONE, ["APPI-27-1-1"]
-    if country != "JP" and country not in EQUIVALENT_COUNTRIES:
+    abroad = _abroad_basis(policy, rid, name, country)
+    if abroad is CrossBorderBasis.consent:
         return _CONSENT, ["APPI-28-1", "APPI-28-2"]
+    covered = ["APPI-28-1", "APPI-28-3"] if abroad else []
     if basis == ProvisionBasis.opt_out:
-        return _PRIOR, ["APPI-27-2", "APPI-27-3"]
-    return _CONSENT, ["APPI-27-1"]
+        return _PRIOR, ["APPI-27-2", "APPI-27-3", *covered]
+    return _CONSENT, ["APPI-27-1", *covered]
+
+
+def _recipient_verdict(policy: Policy, rec: Recipient, lead_ja: str, lead_en: str) -> _Verdict:
+    req, codes = _recipient_requirement(policy, rec.id, rec.name.ja, rec.basis, rec.country)
+    ja, en = _BASIS_TEXT[req]
+    if "APPI-28-2" in codes:
+        ja, en = ("外国（同等国以外）にある第三者への提供には、基準適合体制がない限り、外国提供について本人の同意が必要です（法28条1項）。",
+                  "Provision to a third party in a foreign country (not EU/UK) without a standards-meeting system needs "
+                  "consent to foreign provision (Art. 28(1)).")
+    elif "APPI-28-3" in codes:
+        ja += f"提供先（{rec.country}）は基準適合体制により外国提供の同意を要しませんが、継続的な確認と本人の求めに応じた情報提供が必要です（法28条3項）。"
+        en += (f" The recipient in {rec.country} is covered by a standards-meeting system: keep checking it and inform "
+               "persons on request (Art. 28(3)).")
+    return _v(req, codes, lead_ja + ja, lead_en + en)
 
 
 _BASIS_TEXT = {
@@ -408,32 +383,24 @@ def _recipients(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
     rec = next((r for r in new.recipients if r.id == rid), None)
     field = raw.fields[1] if len(raw.fields) > 1 else ""
     if raw.entry and raw.at("recipients"):
-        if raw.kind == "removed":
+        if raw.kind == "removed" or rec is None:
             return _v(_NONE, (), "提供先の削除です。", "A recipient was removed.")
-        req, codes = _recipient_requirement(raw.new["basis"], raw.new.get("country", "JP"))
-        ja, en = _BASIS_TEXT[req]
-        if "APPI-28-1" in codes:
-            ja, en = ("外国（同等国以外）にある第三者への提供には、外国提供について本人の同意が必要です（法28条1項）。",
-                      "Provision to a third party in a foreign country (not EU/UK) needs consent to foreign provision (Art. 28(1)).")
-        return _v(req, codes, "提供先が追加されました。" + ja, "A recipient was added. " + en)
+        return _recipient_verdict(new, rec, "提供先が追加されました。", "A recipient was added. ")
     if rec is None:
         return _v(_NONE, (), "提供先の変更です。", "A recipient changed.")
     if field == "items":
         if raw.kind == "removed":
             return _v(_NONE, (), "提供する項目を減らす変更です。", "Fewer items are provided.")
-        req, codes = _recipient_requirement(rec.basis, rec.country)
-        ja, en = _BASIS_TEXT[req]
-        return _v(req, codes, "提供する項目が追加されました。" + ja, "Items were added to the provision. " + en)
+        return _recipient_verdict(new, rec, "提供する項目が追加されました。", "Items were added to the provision. ")
     if field in ("basis", "country"):
-        req, codes = _recipient_requirement(rec.basis, rec.country)
-        ja, en = _BASIS_TEXT[req]
-        return _v(req, codes, "提供の根拠又は提供先の国が変わりました。" + ja, "The basis or country of the provision changed. " + en)
+        return _recipient_verdict(new, rec, "提供の根拠又は提供先の国が変わりました。",
+                                  "The basis or country of the provision changed. ")
     opt_out_matter = field == "method" or (field == "opt_out" and len(raw.fields) > 2 and raw.fields[2] != "ppc_filed_on")
     if opt_out_matter and rec.basis == ProvisionBasis.opt_out:
         return _v(_PRIOR, ("APPI-27-3",), "オプトアウトの届出事項の変更です。あらかじめ本人に通知等し、個人情報保護委員会に届け出てください。",
                   "An opt-out matter changed: notify in advance and file the change with the PPC.")
     if field in ("name", "purpose"):
-        return _v(_PUB, ("APPI-27-1",), "提供先の名称又は提供先の利用目的の記載が変わりました。公表・同意条項の記載を更新してください。"
+        return _v(_NOTIFY, ("APPI-27-1",), "提供先の名称又は提供先の利用目的の記載が変わりました。公表・同意条項の記載を更新してください。"
                   "別の事業者への提供や、同意時より広い目的での提供であれば、改めて本人の同意が必要です。",
                   "The recipient's name or purpose wording changed: update the notice and consent clauses. "
                   "A different recipient or a wider purpose than consented needs new consent.")
@@ -457,11 +424,11 @@ def _credit_bureaus(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
         return _v(_CONSENT, ("APPI-27-1",), "信用情報機関に提供・登録する範囲が広がりました。" + consent[0],
                   "More is provided to or registered with the credit bureau. " + consent[1])
     if field == "registrations" and "period" in raw.fields:
-        return _v(_PUB, ("APPI-27-1",), "信用情報機関の登録期間が変わりました。同意条項と公表文の記載を改め、本人に通知又は公表してください。",
+        return _v(_NOTIFY, ("APPI-27-1",), "信用情報機関の登録期間が変わりました。同意条項と公表文の記載を改め、本人に通知又は公表してください。",
                   "A bureau registration period changed: update the consent clauses and the notice, and notify or publish.")
     if field == "verified_on" or raw.kind == "removed":
         return _v(_NONE, (), "提供範囲を広げない変更です。", "The change does not widen the provision.")
-    return _v(_PUB, ("APPI-27-1",), "同意条項・公表文に記載した信用情報機関の情報が変わりました。通知又は公表してください。",
+    return _v(_NOTIFY, ("APPI-27-1",), "同意条項・公表文に記載した信用情報機関の情報が変わりました。通知又は公表してください。",
               "Bureau details stated in the consent clauses and notice changed: notify or publish.")
 
 
@@ -474,14 +441,18 @@ def _joint_uses(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
                   "Before the joint use starts, notify or make readily knowable the fact, items, users, purposes and responsible person.")
     if field in ("items", "members", "scope", "item_text") and raw.kind != "removed":
         if field == "members" and len(raw.fields) > 2:  # a field of an existing member, e.g. its address
-            return _v(_PUB, ("APPI-27-5-3",), "共同利用者の情報の記載を更新してください。", "Update the stated details of the joint user.")
-        return _v(_CONSENT, ("APPI-27-1", "APPI-27-5-3"),
-                  "共同利用する項目又は共同利用者の範囲を広げることは、個人情報保護委員会のガイドライン上、原則として認められず、"
-                  "既存の個人データについては本人の同意が必要です。新たに取得する個人データについて新しい共同利用として始めるなら、"
-                  "あらかじめ5事項を通知し又は容易に知り得る状態に置いてください。文言の修正のみで範囲が変わらない場合は公表の更新で足ります。",
-                  "Widening the items or users of an existing joint use is in principle not allowed under the PPC guidelines: "
-                  "data already held needs consent. A new joint use for newly acquired data needs the five matters in advance. "
-                  "A wording fix that does not change the scope only needs the notice updated.")
+            return _v(_NOTIFY, ("APPI-27-5-3",), "共同利用者の情報の記載を更新してください。", "Update the stated details of the joint user.")
+        return _v(_CONSENT, ("APPI-27-5-3", "APPI-27-1"),
+                  "共同利用する項目又は共同利用者の範囲の変更は法27条6項の変更できる事項に含まれず、既存の共同利用の範囲を広げることは"
+                  "原則として認められません（法27条5項3号）。既に取得した個人データを広げた範囲で共同利用するには、"
+                  "第三者提供としてあらかじめ本人の同意が必要です（法27条1項）。これから新たに取得する個人データについて"
+                  "新しい共同利用として始めるのであれば、同意は要せず、開始前に5事項を本人に通知し又は容易に知り得る状態に置く"
+                  "（事前の通知等）だけで足ります（法27条5項3号）。文言の修正のみで範囲が変わらない場合は公表の更新で足ります。",
+                  "Widening the items or users of an existing joint use is not among the changes Art. 27(6) allows and is in "
+                  "principle not permitted (Art. 27(5)(iii)). Sharing data already held within the wider scope is a provision "
+                  "to third parties and needs the persons' prior consent (Art. 27(1)). A new joint use for newly acquired data "
+                  "needs no consent: prior notice only, i.e. the five matters notified or made readily knowable before it "
+                  "starts (Art. 27(5)(iii)). A wording fix that does not change the scope only needs the notice updated.")
     if field in ("items", "members"):
         return _v(_NONE, (), "共同利用の範囲を狭める変更です。", "The joint use narrows.")
     if field == "purposes":
@@ -493,25 +464,19 @@ def _joint_uses(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
                   "同一の者の名称変更のみであれば遅滞なくで足ります。",
                   "A new responsible person must be made knowable in advance; a mere change of the same person's name, without delay.")
     if field in ("responsible", "responsible_representative"):
-        return _v(_PUB, ("APPI-27-6",), "管理責任者の住所・代表者の変更は、遅滞なく本人に通知し又は容易に知り得る状態に置いてください（事前である必要はありません）。",
+        return _v(_NOTIFY, ("APPI-27-6",), "管理責任者の住所・代表者の変更は、遅滞なく本人に通知し又は容易に知り得る状態に置いてください（事前である必要はありません）。",
                   "A change of the responsible person's address or representative must be made knowable without delay (not in advance).")
     if field == "since":
         return _v(_NONE, (), "共同利用の開始日の記録変更です。", "The recorded start date changed.")
-    return _v(_PUB, ("APPI-27-5-3",), "共同利用について公表している事項を更新してください。", "Update the published joint-use matters.")
-
-
-def _foreign_route(policy: Policy, name: str | None, country: str) -> CrossBorderBasis | None:
-    """The Art. 28 route a foreign outsourcee is covered by, from the policy's cross_border entries."""
-    if country == "JP":
-        return None
-    if country in EQUIVALENT_COUNTRIES:
-        return CrossBorderBasis.adequate_country
-    routes = [x.basis for x in policy.cross_border
-              if (name and x.recipient.ja == name) or (not name and country in x.countries)]
-    for basis in (CrossBorderBasis.adequate_country, CrossBorderBasis.equivalent_system):
-        if basis in routes:
-            return basis
-    return CrossBorderBasis.consent
+    if field == "published_in":
+        return _v(_NOTIFY, ("APPI-27-5-3",), "共同利用の5事項を掲載する場所が変わりました。新しい掲載先で本人が容易に知り得る状態が続くようにしてください。",
+                  "Where the five joint-use matters are published changed: keep them readily knowable at the new place.")
+    if field == "note":
+        return _v(_NOTIFY, ("APPI-27-5-3",), "共同利用について公表している制限・補足事項が変わりました。公表内容を更新し、本人に通知又は公表してください。"
+                  "制限の削除により共同利用の範囲が広がる場合は、範囲の拡大として扱ってください。",
+                  "The published restrictions or remarks on the joint use changed: update the notice and notify or publish. "
+                  "If dropping a restriction widens the joint use, treat it as widening.")
+    return _v(_NOTIFY, ("APPI-27-5-3",), "共同利用について公表している事項を更新してください。", "Update the published joint-use matters.")
 
 
 def _outsourcing(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
@@ -527,15 +492,15 @@ def _outsourcing(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
         return _v(_NONE, (), "委託先の削除です。", "An outsourcee was removed.")
     if not widening or o is None:
         return _v(_NONE, ("APPI-25",), "委託先の管理情報の変更です。" + supervise[0], "Outsourcee details changed. " + supervise[1])
-    route = _foreign_route(new, o.name.ja if o.name else None, o.country)
-    if route is None or (route == CrossBorderBasis.adequate_country and o.country in EQUIVALENT_COUNTRIES):
+    route = _abroad_basis(new, o.id, o.name.ja if o.name else None, o.country)
+    if route is None:
         return _v(_NONE, ("APPI-25", "APPI-27-5-1"), "国内（又は同等国）の委託先です。" + supervise[0],
                   "A domestic (or EU/UK) outsourcee. " + supervise[1])
     if route == CrossBorderBasis.consent:
         return _v(_CONSENT, ("APPI-28-1", "APPI-28-2"),
                   f"外国（{o.country}）の委託先への提供には法27条5項が適用されず、基準適合体制がない限り外国提供について本人の同意が必要です。",
                   f"An outsourcee in {o.country} is not covered by Art. 27(5): without a standards-meeting system, consent to foreign provision is needed.")
-    return _v(_PUB, ("APPI-28-1", "APPI-28-3"),
+    return _v(_NOTIFY, ("APPI-28-1", "APPI-28-3"),
               f"外国（{o.country}）の委託先は基準適合体制等により提供できます。継続的な確認と本人の求めに応じた情報提供、"
               "外的環境の把握を含む安全管理措置の公表の更新が必要です。",
               f"The outsourcee in {o.country} is covered by a standards-meeting system: keep checking it, inform persons on "
@@ -549,7 +514,7 @@ def _cross_border(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
     consent = _v(_CONSENT, ("APPI-28-1", "APPI-28-2"),
                  "外国にある第三者への提供について、国名・その国の制度・提供先の措置の情報を提供した上で、あらかじめ本人の同意が必要です。",
                  "Prior consent to the foreign provision is needed, after giving the country, its system and the recipient's measures.")
-    covered = _v(_PUB, ("APPI-28-1", "APPI-28-3"),
+    covered = _v(_NOTIFY, ("APPI-28-1", "APPI-28-3"),
                  "同等国又は基準適合体制による外国提供です。本人の求めに応じた情報提供と、外的環境の把握を含む安全管理措置の公表を更新してください。",
                  "Foreign provision via an equivalent country or a standards-meeting system: inform persons on request and "
                  "update the published security measures (foreign environment).")
@@ -557,11 +522,11 @@ def _cross_border(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
         if raw.kind == "removed":
             return _v(_NONE, (), "外国提供の終了です。", "A foreign provision ended.")
         return consent if raw.new["basis"] == CrossBorderBasis.consent else covered
-    if x is None or (raw.kind == "removed" and field in ("countries", "items")):
+    if x is None or (raw.kind == "removed" and field in ("countries", "items", "parties")):
         return _v(_NONE, (), "外国提供の範囲を狭める変更です。", "The foreign provision narrows.")
-    if field in ("basis", "countries", "items", "recipient"):
+    if field in ("basis", "countries", "items", "parties", "recipient"):
         return consent if x.basis is CrossBorderBasis.consent else covered
-    return _v(_PUB, ("APPI-28-2", "APPI-28-3"), "外国提供について本人に提供する情報が変わりました。更新した情報を提供してください。",
+    return _v(_NOTIFY, ("APPI-28-2", "APPI-28-3"), "外国提供について本人に提供する情報が変わりました。更新した情報を提供してください。",
               "The information given to persons about the foreign provision changed: provide the updated information.")
 
 
@@ -578,26 +543,29 @@ def _organization(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
         ja += "オプトアウトで提供しているため、遅滞なく本人に通知等し個人情報保護委員会に届け出てください（法27条3項）。"
         en += " As data is provided by opt-out, notify persons and file the change with the PPC without delay (Art. 27(3))."
         codes.append("APPI-27-3")
-    return _v(_PUB, codes, ja, en)
+    return _v(_NOTIFY, codes, ja, en)
 
 
 _SECTIONS: dict[str, Callable[[_Raw, Policy, Policy], _Verdict]] = {
     "organization": _organization,
-    "desks": _fixed(_PUB, ("APPI-32-1", "APPI-40"), "開示等の請求・苦情の申出先は本人の知り得る状態に置く事項です。公表内容を更新してください。",
+    "desks": _fixed(_NOTIFY, ("APPI-32-1", "APPI-40"), "開示等の請求・苦情の申出先は本人の知り得る状態に置く事項です。公表内容を更新してください。",
                     "The request and complaint desks must be knowable to persons: update the notice."),
-    "accredited_organizations": _fixed(_PUB, ("APPI-32-1",), "認定個人情報保護団体の名称・苦情の申出先は本人の知り得る状態に置く事項です。",
+    "accredited_organizations": _fixed(_NOTIFY, ("APPI-32-1",), "認定個人情報保護団体の名称・苦情の申出先は本人の知り得る状態に置く事項です。",
                                        "The accredited organisation and its complaint desk must be knowable to persons."),
     "subject_types": _fixed(_NONE, (), "本人の区分の定義変更です（社内管理事項）。", "A subject-type definition changed (internal)."),
     "items": _items,
     "purposes": _purposes,
-    "special_care": _fixed(_PUB, ("APPI-20-2",), "要配慮個人情報の取扱いについての公表文を更新してください。",
+    "special_care": _fixed(_NOTIFY, ("APPI-20-2",), "要配慮個人情報の取扱いについての公表文を更新してください。",
                            "Update the published statement on special care-required information."),
-    "sensitive": _fixed(_PUB, ("FIN-GL-5",), "機微(センシティブ)情報の取扱いについての公表文を更新してください。",
+    "sensitive": _fixed(_NOTIFY, ("FIN-GL-5",), "機微(センシティブ)情報の取扱いについての公表文を更新してください。",
                         "Update the published statement on highly sensitive information."),
     "consent_documents": _fixed(_NONE, ("APPI-27-1",), "同意書の変更は今後得る同意の範囲を変えるもので、既に得た同意の範囲は広がりません。",
                                 "A consent form change affects consents obtained from now on; it does not widen consents already given."),
-    "provision": _fixed(_PUB, ("APPI-27-1",), "第三者提供についての公表文を更新してください。", "Update the published statement on provision."),
-    "provision_exceptions": _fixed(_PUB, ("APPI-27-1",), "第三者提供の例外の記載を更新してください。", "Update the stated provision exceptions."),
+    "provision": _fixed(_NOTIFY, ("APPI-27-1",), "第三者提供についての公表文を更新してください。", "Update the published statement on provision."),
+    "cross_border_statement": _fixed(_NOTIFY, ("APPI-32-1", "APPI-28-1"),
+                                     "外国にある第三者への提供についての公表文が変わりました。公表内容を更新し、本人に通知又は公表してください。",
+                                     "The published statement on provision abroad changed: update the notice and notify or publish."),
+    "provision_exceptions": _fixed(_NOTIFY, ("APPI-27-1",), "第三者提供の例外の記載を更新してください。", "Update the stated provision exceptions."),
     "recipients": _recipients,
     "credit_bureaus": _credit_bureaus,
     "joint_uses": _joint_uses,
@@ -605,17 +573,17 @@ _SECTIONS: dict[str, Callable[[_Raw, Policy, Policy], _Verdict]] = {
     "cross_border": _cross_border,
     "retention": _fixed(_NONE, ("APPI-22",), "保存期間は社内管理事項です。公表文に保存期間を記載している場合はその記載も更新してください。",
                         "Retention is internal; if the notice states retention periods, update it too."),
-    "requests": _fixed(_PUB, ("APPI-32-1", "APPI-37", "APPI-38-2"), "開示等の請求の手続・手数料は本人の知り得る状態に置く事項です（法32条1項3号）。公表内容を更新してください。",
+    "requests": _fixed(_NOTIFY, ("APPI-32-1", "APPI-37", "APPI-38-2"), "開示等の請求の手続・手数料は本人の知り得る状態に置く事項です（法32条1項3号）。公表内容を更新してください。",
                        "Request procedures and fees must be knowable to persons (Art. 32(1)(iii)): update the notice."),
     "roles": _fixed(_NONE, ("APPI-24",), "従業者の権限の変更です（社内管理事項）。", "Staff access roles changed (internal)."),
-    "cookies": _fixed(_PUB, ("APPI-21-1",), "クッキー等の利用についての公表文を更新してください。", "Update the published statement on cookies."),
-    "security": _fixed(_PUB, ("APPI-32-1", "APPI-23"), "安全管理措置は本人の知り得る状態に置く事項です（法32条1項4号、施行令10条1号）。公表内容を更新してください。",
+    "cookies": _fixed(_NOTIFY, ("APPI-21-1",), "クッキー等の利用についての公表文を更新してください。", "Update the published statement on cookies."),
+    "security": _fixed(_NOTIFY, ("APPI-32-1", "APPI-23"), "安全管理措置は本人の知り得る状態に置く事項です（法32条1項4号、施行令10条1号）。公表内容を更新してください。",
                        "Security measures must be knowable to persons (Art. 32(1)(iv), Order 10(i)): update the notice."),
-    "anonymized": _fixed(_PUB, ("APPI-43-3",), "匿名加工情報に含まれる項目等の公表を更新してください。",
+    "anonymized": _fixed(_NOTIFY, ("APPI-43-3",), "匿名加工情報に含まれる項目等の公表を更新してください。",
                          "Update the published items of anonymously processed information."),
-    "pseudonymized": _fixed(_PUB, (), "仮名加工情報の利用目的等の公表を更新してください。",
+    "pseudonymized": _fixed(_NOTIFY, (), "仮名加工情報の利用目的等の公表を更新してください。",
                             "Update the published purposes of pseudonymously processed information."),
-    "children": _fixed(_PUB, (), "こどもの個人情報の取扱いについての公表文を更新してください。",
+    "children": _fixed(_NOTIFY, (), "こどもの個人情報の取扱いについての公表文を更新してください。",
                        "Update the published statement on children's data."),
     "breach": _fixed(_NONE, (), "漏えい等の対応方針の変更です。", "The breach-response statement changed."),
     "notice": _fixed(_NONE, (), "公表文の体裁の変更です。", "The notice's presentation changed."),
@@ -630,7 +598,7 @@ _KIND_JA = {"added": "追加", "removed": "削除", "changed": "変更"}
 def _classify(raw: _Raw, old: Policy, new: Policy) -> _Verdict:
     handler = _SECTIONS.get(raw.fields[0])
     if handler is None:  # a section newer than this table: treat as notice content, conservatively
-        return _v(_PUB, ("APPI-32-1",), "公表事項の変更の可能性があります。公表内容を確認してください。",
+        return _v(_NOTIFY, ("APPI-32-1",), "公表事項の変更の可能性があります。公表内容を確認してください。",
                   "This may change what the notice states: review it.")
     return handler(raw, old, new)
 

@@ -19,20 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from hogo.law.categories import CATEGORY_RULES, Category
+from hogo.law.categories import CATEGORY_RULES, Category, category_label
 from hogo.policy.models import (
     CrossBorderBasis,
     Item,
-    Period,
     Policy,
     ProvisionBasis,
     Purpose,
     RetentionRule,
     SubjectType,
 )
+from hogo.policy.wording import describe_period
 
 __all__ = [
-    "CATEGORY_LABELS_JA",
     "DPV_IRIS",
     "GROUPS",
     "INVENTORY_COLUMNS",
@@ -40,7 +39,6 @@ __all__ = [
     "dpv_legend",
     "inventory_csv",
     "inventory_rows",
-    "period_ja",
     "write_inventory",
 ]
 
@@ -98,30 +96,12 @@ _IRI_JA: dict[str, str] = {
     _DPV + "JointDataControllers": "共同利用者",
 }
 
-CATEGORY_LABELS_JA: dict[Category, str] = {
-    Category.IDENTIFYING: "識別情報",
-    Category.IDENTIFICATION_CODE: "個人識別符号",
-    Category.CREDIT: "信用情報",
-    Category.ATTRIBUTE: "属性情報",
-    Category.SPECIAL_CARE: "要配慮個人情報",
-    Category.HIGHLY_SENSITIVE: "機微(センシティブ)情報",
-    Category.MY_NUMBER: "個人番号",
-}
-
 _BASIS_JA = {ProvisionBasis.consent: "本人同意", ProvisionBasis.opt_out: "オプトアウト",
              ProvisionBasis.laws: "法令に基づく"}
 _CROSS_BORDER_BASIS_JA = {
     CrossBorderBasis.consent: "外国提供の本人同意",
     CrossBorderBasis.equivalent_system: "基準適合体制",
     CrossBorderBasis.adequate_country: "同等国（EU・英国）",
-}
-# Events retention periods count from, worded for the ledger; unknown ids are shown as they are.
-_EVENT_JA = {
-    "contract_end": "契約終了日",
-    "inquiry": "照会日",
-    "application": "申込日",
-    "acquisition": "取得日",
-    "retirement": "退職日",
 }
 
 
@@ -249,20 +229,6 @@ def _all_shares(policy: Policy, item: Item) -> list[_Share]:
 # --- retention --------------------------------------------------------------------------------
 
 
-def _duration_ja(p: Period) -> str:
-    parts = [f"{p.years}年" if p.years else "", f"{p.months}ヶ月" if p.months else "", f"{p.days}日" if p.days else ""]
-    return "".join(parts) or "0日"
-
-
-def period_ja(p: Period) -> str:
-    """The period as the notice words it, or composed from its parts ("契約終了日から5年間")."""
-    if p.text:
-        return p.text.ja
-    event = _EVENT_JA.get(p.from_event)
-    body = f"{event}から{_duration_ja(p)}間" if event else f"{_duration_ja(p)}間（起算: {p.from_event}）"
-    return f"契約期間中及び{body}" if p.during_contract else body
-
-
 def _rule_applies(rule: RetentionRule, item: Item, subjects: list[str]) -> bool:
     named = item.id in rule.items or item.category in rule.categories
     if not named and (rule.items or rule.categories):
@@ -278,7 +244,7 @@ def _retention_basis(policy: Policy, rule: RetentionRule) -> str:
         bureau = next((b for b in policy.credit_bureaus if b.id == rule.floor.bureau), None)
         if bureau and rule.floor.info_type_index < len(bureau.registrations):
             reg = bureau.registrations[rule.floor.info_type_index]
-            parts.append(f"{bureau.name.ja}の{reg.info_type.ja}の登録期間（{period_ja(reg.period)}）以上")
+            parts.append(f"{bureau.name.ja}の{reg.info_type.ja}の登録期間（{describe_period(reg.period)}）以上")
     return "、".join(parts)
 
 
@@ -318,7 +284,7 @@ def _row(policy: Policy, no: int, item: Item, purpose: Purpose | None) -> dict[s
         "no": str(no),
         "item_id": item.id,
         "item": item.name.ja,
-        "category": CATEGORY_LABELS_JA[item.category],
+        "category": category_label(item.category),
         "category_dpv": CATEGORY_RULES[item.category].dpv_iri or "",
         "special_care": "有" if item.category is Category.SPECIAL_CARE else "無",
         "subjects": _join(subject_names),
@@ -331,7 +297,7 @@ def _row(policy: Policy, no: int, item: Item, purpose: Purpose | None) -> dict[s
         "storage": "",
         "department": "",
         "access": _join(r.name.ja for r in roles),
-        "retention": _join(_distinct(period_ja(r.period) for r in rules)),
+        "retention": _join(_distinct(describe_period(r.period) for r in rules)),
         "retention_basis": _join(_distinct(_retention_basis(policy, r) for r in rules)),
         "disposal": _join(_distinct(r.disposal.ja if r.disposal else None for r in rules)),
         "outsourcee": _join(o.name.ja if o.name else o.id for o in outsourcees),
@@ -371,7 +337,7 @@ _DPV_COLUMNS = [c for c in INVENTORY_COLUMNS if c.key.endswith("_dpv")]
 _CATEGORY_BY_IRI: dict[str, list[str]] = {}
 for _cat, _rule in CATEGORY_RULES.items():
     if _rule.dpv_iri:
-        _CATEGORY_BY_IRI.setdefault(_rule.dpv_iri, []).append(CATEGORY_LABELS_JA[_cat])
+        _CATEGORY_BY_IRI.setdefault(_rule.dpv_iri, []).append(category_label(_cat))
 
 
 def _curie(iri: str) -> str:

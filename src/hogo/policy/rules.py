@@ -5,8 +5,10 @@ points at the exact YAML node to fix, so the finding carries its line. Codes are
 they are listed here in code order. Severity: ``error`` for a violation of the law or a broken reference
 (the engine could not enforce the program as written), ``warning`` for a likely problem, ``info`` rarely.
 
-Thresholds the law leaves open (the fee ratio, the countries designated as adequate) are module constants
-so that a company or a later PPC designation can change them without touching the rules.
+The law itself lives in :mod:`hogo.law`: the designated countries come from :mod:`hogo.law.crossborder`, the
+fee judgement from :func:`hogo.law.rights.fee_check`, and the values the law leaves open (the fee thresholds,
+the guardian-consent age, the 2026 amendment's date and age) from the program's own ``law:`` settings: a company changes them in its
+program, a later PPC designation changes hogo.law, and no rule is touched.
 """
 
 from __future__ import annotations
@@ -14,39 +16,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hogo.law.categories import CATEGORY_RULES, Category
+from hogo.law.crossborder import is_equivalent_country, is_foreign
+from hogo.law.reasons import Decision
+from hogo.law.rights import fee_check
 from hogo.policy.lint import Issue, Severity, rule
 from hogo.policy.loader import LoadedPolicy, PathKey
 from hogo.policy.models import (
     CHARGEABLE,
     CrossBorderBasis,
+    Fee,
     Item,
     Policy,
     ProvisionBasis,
     Purpose,
+    RequestProcedure,
     RequestType,
     ResponseMethod,
 )
 
-# A fee above this multiple of its estimated actual cost is flagged as unreasonable (Act 38(2), case F02).
-# The Act sets no number: this is configurable company policy, not law.
-FEE_COST_RATIO = 3.0
-
-# Countries the PPC designated as having an equivalent system (平成31年個人情報保護委員会告示第1号):
-# the EU member states, the EEA states and the United Kingdom. Greece is "GR" in ISO 3166-1.
-ADEQUATE_COUNTRIES = frozenset(
-    {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-        "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",  # EU
-        "IS", "LI", "NO",  # EEA
-        "GB",  # UK (designation kept after Brexit)
-    }
-)
-
 # Sectors whose services commonly reach children (seed 003 e-commerce, seed 004 BPO).
 CHILD_FACING_SECTORS = frozenset({"ecommerce", "bpo"})
-
-# Age below which the 2026 amendment makes the legal representative the party to consent.
-AMENDMENT_2026_CHILD_AGE = 16
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -117,6 +106,15 @@ def _retention_covers(policy: Policy, rule_entry, item_ids: set[str]) -> bool:
     if any(x in item_ids for x in rule_entry.items):
         return True
     return any(i.id in item_ids and i.category in rule_entry.categories for i in policy.items)
+
+
+def _fee_decisions(policy: Policy) -> Iterator[tuple[int, int, RequestProcedure, Fee, Decision]]:
+    """The law core's judgement (Art. 38) of every fee whose amount is stated, with its indexes."""
+    for i, proc in enumerate(policy.requests.procedures):
+        for j, fee in enumerate(proc.fees):
+            if fee.amount_yen is not None:
+                yield i, j, proc, fee, fee_check(fee.amount_yen, proc.type.value, fee.actual_cost_yen,
+                                                 params=policy.law)
 
 
 # --- references (internal) --------------------------------------------------------------------------------
@@ -224,9 +222,11 @@ def unknown_request_desk(loaded: LoadedPolicy) -> Iterator[Issue]:
                     f"requests.desk names the unknown desk {p.requests.desk!r}")
 
 
-@rule("HG007", Severity.error, "internal", "Unknown item in a provision, joint use, outsourcing or transfer")
+@rule("HG007", Severity.error, "internal",
+      "Unknown item in a provision, joint use, outsourcing or transfer, or unknown party of a transfer")
 def unknown_provided_items(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """The items we hand over must be items we hold; the provision record lists them."""
+    """The items we hand over must be items we hold; the provision record lists them. A transfer abroad
+    linked to a missing recipient or outsourcee would leave the real one without a basis (HG026)."""
     p = loaded.policy
     known = _ids(p.items)
     for ids, path, owner in _provided_item_lists(p):
@@ -234,6 +234,13 @@ def unknown_provided_items(loaded: LoadedPolicy) -> Iterator[Issue]:
             if x not in known:
                 yield Issue(path + (j,), f"{owner} が未定義の項目 {x} を提供・委託の対象としています。",
                             f"{owner} names the unknown item {x!r}")
+    parties = _ids(p.recipients) | _ids(p.outsourcing.outsourcees)
+    for i, x in enumerate(p.cross_border):
+        for j, party in enumerate(x.parties):
+            if party not in parties:
+                yield Issue(("cross_border", i, "parties", j),
+                            f"外国への提供 {x.id} が未定義の提供先・委託先 {party} を指定しています。",
+                            f"cross-border transfer {x.id} names the unknown recipient or outsourcee {party!r}")
 
 
 @rule("HG008", Severity.error, "internal", "Unknown outsourcing contract clause")
@@ -547,35 +554,40 @@ def opt_out_forbidden_data(loaded: LoadedPolicy) -> Iterator[Issue]:
                             f"the {category.value} item {x} may never be provided by opt-out")
 
 
+def _joint_use_gaps(ju) -> list[tuple[PathKey, str, str]]:
+    """The five matters (Art. 27(5)(iii)) a joint use leaves unstated: (path below the entry, ja, en)."""
+    checks = [
+        (ju.items or ju.item_text, ("items",), "共同利用する項目(items 又は item_text)",
+         "the items jointly used (items or item_text)"),
+        (ju.members or ju.scope, ("members",), "共同利用者の範囲(members 又は scope)",
+         "the scope of joint users (members or scope)"),
+        (ju.purposes, ("purposes",), "利用する者の利用目的(purposes)", "the users' purposes"),
+        (ju.responsible, ("responsible",), "管理責任者(responsible)", "the responsible party"),
+        (ju.responsible is None or ju.responsible.address, ("responsible",), "管理責任者の住所",
+         "the responsible party's address"),
+    ]
+    return [(sub, ja, en) for ok, sub, ja, en in checks if not ok]
+
+
 @rule("HG023", Severity.error, "APPI 27(5)(iii)", "Joint use without all five matters", reason="APPI-27-5-3")
 def joint_use_matters(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """Without the five matters the joint-use exemption fails and it is third-party provision (case C07)."""
+    """Without the five matters the joint-use exemption fails and it is third-party provision (case C07).
+    When a separate publication states them (``published_in``), hogo cannot see them: HG054 instead."""
     for i, ju in enumerate(loaded.policy.joint_uses):
-        path = ("joint_uses", i)
-        checks = [
-            (ju.items or ju.item_text, ("items",), "共同利用する項目(items 又は item_text)",
-             "the items jointly used (items or item_text)"),
-            (ju.members or ju.scope, ("members",), "共同利用者の範囲(members 又は scope)",
-             "the scope of joint users (members or scope)"),
-            (ju.purposes, ("purposes",), "利用する者の利用目的(purposes)", "the users' purposes"),
-            (ju.responsible, ("responsible",), "管理責任者(responsible)", "the responsible party"),
-        ]
-        for ok, sub, ja, en in checks:
-            if not ok:
-                yield Issue(path + sub, f"共同利用 {ju.id} に{ja}がありません。",
-                            f"joint use {ju.id} does not state {en}")
-        if ju.responsible is not None and ju.responsible.address is None:
-            yield Issue(path + ("responsible",),
-                        f"共同利用 {ju.id} の管理責任者の住所がありません。",
-                        f"joint use {ju.id}: the responsible party's address is missing")
+        if ju.published_in is not None:
+            continue
+        for sub, ja, en in _joint_use_gaps(ju):
+            yield Issue(("joint_uses", i) + sub, f"共同利用 {ju.id} に{ja}がありません。",
+                        f"joint use {ju.id} does not state {en}")
 
 
 @rule("HG024", Severity.warning, "APPI 27(5)(iii)", "Joint-use responsible party without representative",
       reason="APPI-27-5-3")
 def joint_use_representative(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """A corporation's representative is one of the matters; an individual has none, hence a warning."""
+    """A corporation's representative is one of the matters; an individual has none, hence a warning.
+    With a separate publication the gap is reported once, by HG054."""
     for i, ju in enumerate(loaded.policy.joint_uses):
-        if ju.responsible is not None and ju.responsible_representative is None:
+        if ju.responsible is not None and ju.responsible_representative is None and ju.published_in is None:
             yield Issue(("joint_uses", i, "responsible"),
                         f"共同利用 {ju.id} の管理責任者が法人であれば代表者の氏名(responsible_representative)が必要です。",
                         f"joint use {ju.id}: state the responsible corporation's representative "
@@ -598,25 +610,29 @@ def outsourcee_without_contract(loaded: LoadedPolicy) -> Iterator[Issue]:
 @rule("HG026", Severity.error, "APPI 28(1)", "Foreign recipient or outsourcee without a cross-border basis",
       reason="APPI-28-1")
 def foreign_without_basis(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """A recipient or vendor abroad needs a ``cross_border`` entry naming its country (Art. 27(5) does not
-    exempt outsourcing abroad unless the country is designated)."""
+    """A recipient or vendor abroad needs a ``cross_border`` entry (Art. 27(5) does not exempt outsourcing
+    abroad unless the country is designated). An entry covers the parties it lists; an entry listing no
+    parties covers everyone in the countries it names. A general ``cross_border_statement`` is no basis."""
     p = loaded.policy
-    named = {c for x in p.cross_border for c in x.countries}
+    linked = {x for entry in p.cross_border for x in entry.parties}
+    named = {c for entry in p.cross_border if not entry.parties for c in entry.countries}
     abroad = [(r.country, ("recipients", i, "country"), r.id) for i, r in enumerate(p.recipients)
               if r.basis != ProvisionBasis.laws]
     abroad += [(o.country, ("outsourcing", "outsourcees", i, "country"), o.id)
                for i, o in enumerate(p.outsourcing.outsourcees)]
     for country, path, who in abroad:
-        if country != "JP" and country not in named:
+        if is_foreign(country) and who not in linked and country not in named:
             yield Issue(path,
-                        f"{who} は外国({country})にありますが、{country} を対象とする cross_border の記載がありません。",
-                        f"{who} is in {country} but no cross_border entry names {country} with a basis")
+                        f"{who} は外国({country})にありますが、{who} を parties に挙げる、又は {country} を対象とする"
+                        " cross_border の記載がありません。",
+                        f"{who} is in {country} but no cross_border entry lists it in parties or names {country} "
+                        "with a basis")
 
 
 @rule("HG027", Severity.error, "APPI 28(1)", "Adequate-country basis for a country not designated",
       reason="APPI-28-1")
 def adequate_country(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """Only the EU/EEA and the UK are designated (see ``ADEQUATE_COUNTRIES``)."""
+    """Only the EU/EEA and the UK are designated (:data:`hogo.law.crossborder.EQUIVALENT_COUNTRIES`)."""
     for i, x in enumerate(loaded.policy.cross_border):
         if x.basis != CrossBorderBasis.adequate_country:
             continue
@@ -625,7 +641,7 @@ def adequate_country(loaded: LoadedPolicy) -> Iterator[Issue]:
                         f"{x.id}: adequate_country を根拠とするには国名(countries)が必要です。",
                         f"{x.id}: an adequate_country basis needs the countries named")
         for j, c in enumerate(x.countries):
-            if c not in ADEQUATE_COUNTRIES:
+            if not is_equivalent_country(c):
                 yield Issue(("cross_border", i, "countries", j),
                             f"{x.id}: {c} は個人情報保護委員会が指定した国(EU・EEA・英国)ではありません。",
                             f"{x.id}: {c} is not a PPC-designated country (EU/EEA/UK)")
@@ -678,7 +694,7 @@ def external_environment(loaded: LoadedPolicy) -> Iterator[Issue]:
     """Handling data abroad requires understanding that country's system (外的環境の把握, case G01)."""
     s = loaded.policy.security
     for i, vendor in enumerate(loaded.policy.outsourcing.outsourcees):
-        if vendor.country == "JP":
+        if not is_foreign(vendor.country):
             continue
         if not s.external_environment or vendor.country not in s.foreign_handling:
             yield Issue(("outsourcing", "outsourcees", i, "country"),
@@ -765,38 +781,57 @@ def my_number_retention(loaded: LoadedPolicy) -> Iterator[Issue]:
 
 @rule("HG035", Severity.error, "APPI 38(1)", "Fee on a request that must be free", reason="APPI-38-1")
 def fee_on_free_request(loaded: LoadedPolicy) -> Iterator[Issue]:
-    for i, proc in enumerate(loaded.policy.requests.procedures):
-        if proc.type in CHARGEABLE:
-            continue
-        for j, fee in enumerate(proc.fees):
-            if fee.amount_yen > 0:
-                yield Issue(("requests", "procedures", i, "fees", j),
-                            f"{proc.type.value} の請求に手数料を求めることはできません(手数料は利用目的の通知・開示のみ)。",
-                            f"no fee may be charged for {proc.type.value} requests (only purpose notices and "
-                            "disclosure)")
+    """The law core decides (APPI-38-1); a fee of unstated amount ("所定の手数料") on a free request is a fee."""
+    p = loaded.policy
+    free = [(i, j, proc) for i, proc in enumerate(p.requests.procedures) for j, fee in enumerate(proc.fees)
+            if fee.amount_yen is None and proc.type not in CHARGEABLE]
+    free += [(i, j, proc) for i, j, proc, _, d in _fee_decisions(p) if not d.allowed and "APPI-38-1" in d.reasons]
+    for i, j, proc in sorted(free, key=lambda x: (x[0], x[1])):
+        yield Issue(("requests", "procedures", i, "fees", j),
+                    f"{proc.type.value} の請求に手数料を求めることはできません(手数料は利用目的の通知・開示のみ)。",
+                    f"no fee may be charged for {proc.type.value} requests (only purpose notices and disclosure)")
 
 
 @rule("HG036", Severity.warning, "APPI 38(2)", "Fee far above the actual cost", reason="APPI-38-2")
 def fee_above_cost(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """Flag a fee over ``FEE_COST_RATIO`` times its stated actual cost (case F02; the ratio is policy)."""
-    for i, proc in enumerate(loaded.policy.requests.procedures):
-        for j, fee in enumerate(proc.fees):
-            if fee.actual_cost_yen is not None and fee.amount_yen > FEE_COST_RATIO * fee.actual_cost_yen:
-                yield Issue(("requests", "procedures", i, "fees", j, "amount_yen"),
-                            f"{proc.type.value} の手数料 {fee.amount_yen:,}円は実費({fee.actual_cost_yen:,}円)の"
-                            f"{FEE_COST_RATIO:g}倍を超え、合理的とはいえないおそれがあります。",
-                            f"the {proc.type.value} fee of {fee.amount_yen:,} yen exceeds {FEE_COST_RATIO:g}x its "
-                            f"actual cost ({fee.actual_cost_yen:,} yen)")
+    """The law core flags a fee over ``law.fee_max_cost_ratio`` times its stated actual cost (case F02), or,
+    with no cost stated, over ``law.fee_reasonable_max_yen``; both thresholds are policy, not law."""
+    p = loaded.policy
+    ratio, ceiling = p.law.fee_max_cost_ratio, p.law.fee_reasonable_max_yen
+    for i, j, proc, fee, d in _fee_decisions(p):
+        if d.allowed or "APPI-38-2" not in d.reasons:
+            continue
+        kind, amount = proc.type.value, fee.amount_yen
+        if fee.actual_cost_yen is not None:
+            ja = f"実費({fee.actual_cost_yen:,}円)の{ratio:g}倍を超え"
+            en = f"exceeds {ratio:g}x its actual cost ({fee.actual_cost_yen:,} yen)"
+        else:
+            ja = f"実費の記載がなく、目安の {ceiling:,}円(law.fee_reasonable_max_yen)を超え"
+            en = f"exceeds {ceiling:,} yen (law.fee_reasonable_max_yen) with no actual cost stated"
+        yield Issue(("requests", "procedures", i, "fees", j, "amount_yen"),
+                    f"{kind} の手数料 {amount:,}円は{ja}、合理的とはいえないおそれがあります。",
+                    f"the {kind} fee of {amount:,} yen {en}")
 
 
-@rule("HG037", Severity.warning, "APPI 32(1)(iii)", "Chargeable request with no fee stated", reason="APPI-32-1")
+@rule("HG037", Severity.warning, "APPI 32(1)(iii)", "Chargeable request with no fee amount stated",
+      reason="APPI-32-1")
 def fee_not_stated(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """The fee, if any, is a matter to make knowable; state 0 yen when the request is free."""
+    """The fee, if any, is a matter to make knowable: state 0 yen when the request is free, and the amount
+    rather than "所定の手数料" when it is not."""
     for i, proc in enumerate(loaded.policy.requests.procedures):
-        if proc.type in CHARGEABLE and not proc.fees:
+        if proc.type not in CHARGEABLE:
+            continue  # a fee there is HG035's
+        if not proc.fees:
             yield Issue(("requests", "procedures", i),
                         f"{proc.type.value} の手数料が記載されていません(無料なら amount_yen: 0 と記載してください)。",
                         f"state the fee for {proc.type.value} requests (amount_yen: 0 if free)")
+        for j, fee in enumerate(proc.fees):
+            if fee.amount_yen is None:
+                yield Issue(("requests", "procedures", i, "fees", j),
+                            f"{proc.type.value} の手数料の額(amount_yen)を記載してください(法32条1項3号により"
+                            "手数料の額は本人の知り得る状態に置く事項です)。",
+                            f"state the amount of the {proc.type.value} fee (amount_yen): Art. 32(1)(iii) makes "
+                            "the fee a matter to make knowable")
 
 
 @rule("HG038", Severity.error, "APPI 32(1)", "No desk for requests or complaints", reason="APPI-32-1")
@@ -881,7 +916,8 @@ def identity_documents(loaded: LoadedPolicy) -> Iterator[Issue]:
 
 @rule("HG044", Severity.warning, "APPI 37", "Agents not described", reason="APPI-37")
 def agents_described(loaded: LoadedPolicy) -> Iterator[Issue]:
-    """Order 13: legal representatives and agents appointed by the person may both make requests."""
+    """Order 13: legal representatives and agents appointed by the person may both make requests, and the
+    person must know what proves the agent's authority."""
     r = loaded.policy.requests
     kinds = {a.kind for a in r.agents}
     for kind, ja in (("legal_representative", "法定代理人"), ("appointed", "任意代理人")):
@@ -889,6 +925,12 @@ def agents_described(loaded: LoadedPolicy) -> Iterator[Issue]:
             yield Issue(("requests", "agents") if r.agents else ("requests",),
                         f"{ja}による請求の手続(agents: kind {kind})が記載されていません。",
                         f"requests by agents of kind {kind} are not described")
+    for i, agent in enumerate(r.agents):
+        if not agent.proofs:
+            yield Issue(("requests", "agents", i),
+                        f"代理人({agent.name.ja})の代理権を確認する書類(proofs)が記載されていません。",
+                        f"the documents proving the authority of the agent ({agent.name.en or agent.name.ja}) "
+                        "are not stated (proofs)")
 
 
 @rule("HG045", Severity.warning, "APPI 33(1)", "Electronic disclosure not offered", reason="APPI-33-1")
@@ -921,22 +963,26 @@ def dm_bundled_with_credit(loaded: LoadedPolicy) -> Iterator[Issue]:
                             "screening; DM refusal must not cause credit refusal, so make it a separate consent")
 
 
-@rule("HG047", Severity.error, "APPI 2026 amendment", "Guardian consent age below 16 after the 2026 amendment",
+@rule("HG047", Severity.error, "APPI 2026 amendment", "Guardian consent age below the 2026 amendment's",
       reason="APPI-2026-CHILD")
 def children_2026(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """Once ``law.amendment_2026_effective`` is set, persons under ``law.amendment_2026_child_age`` act via
+    the legal representative; both the notice and the engine's age must reach it."""
     p = loaded.policy
     if p.law.amendment_2026_effective is None:
         return
-    if p.children is not None and p.children.guardian_consent_below_age < AMENDMENT_2026_CHILD_AGE:
+    age = p.law.amendment_2026_child_age
+    if p.children is not None and p.children.guardian_consent_below_age < age:
         yield Issue(("children", "guardian_consent_below_age"),
-                    f"2026年改正の施行後は16歳未満の者について法定代理人の同意が必要です"
+                    f"2026年改正の施行後は{age}歳未満の者について法定代理人の同意が必要です"
                     f"(現在 {p.children.guardian_consent_below_age} 歳未満)。",
-                    f"after the 2026 amendment the legal representative consents for persons under 16 "
+                    f"after the 2026 amendment the legal representative consents for persons under {age} "
                     f"(set to under {p.children.guardian_consent_below_age})")
-    if p.law.guardian_consent_max_age < AMENDMENT_2026_CHILD_AGE - 1:
+    if p.law.guardian_consent_max_age < age - 1:
         yield Issue(("law", "guardian_consent_max_age"),
-                    f"2026年改正の施行後は15歳以下に法定代理人の同意が必要です(現在 {p.law.guardian_consent_max_age} 歳以下)。",
-                    f"after the 2026 amendment guardian consent applies up to age 15 "
+                    f"2026年改正の施行後は{age - 1}歳以下に法定代理人の同意が必要です"
+                    f"(現在 {p.law.guardian_consent_max_age} 歳以下)。",
+                    f"after the 2026 amendment guardian consent applies up to age {age - 1} "
                     f"(set to {p.law.guardian_consent_max_age})")
 
 
@@ -1025,3 +1071,45 @@ def english_missing(loaded: LoadedPolicy) -> Iterator[Issue]:
         yield Issue(missing[0],
                     f"英語の記載がない項目が {len(missing)} 件あります(英語版の通知は日本語で表示されます)。",
                     f"{len(missing)} notice field(s) have no English text (the English notice falls back to Japanese)")
+
+
+# --- added with the law-core schema -----------------------------------------------------------------------
+
+
+@rule("HG054", Severity.warning, "APPI 27(5)(iii)", "Joint-use matters stated only in a separate publication",
+      reason="APPI-27-5-3")
+def joint_use_published_elsewhere(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """A publication outside the program may well state the five matters, but hogo cannot check it, and the
+    notice cannot carry what the program does not hold; one finding per joint use lists what is missing."""
+    for i, ju in enumerate(loaded.policy.joint_uses):
+        if ju.published_in is None:
+            continue
+        gaps = _joint_use_gaps(ju)
+        if ju.responsible is not None and ju.responsible_representative is None:
+            gaps.append((("responsible",), "管理責任者の代表者(responsible_representative)",
+                         "the responsible corporation's representative (responsible_representative)"))
+        if gaps:
+            where = ju.published_in
+            yield Issue(("joint_uses", i, "published_in"),
+                        f"共同利用 {ju.id} の{'、'.join(ja for _, ja, _ in gaps)}は別の公表({where.ja})にのみ"
+                        "記載されており、hogo では確認できません。プログラムに記載してください。",
+                        f"joint use {ju.id}: {', '.join(en for _, _, en in gaps)} are stated only in a separate "
+                        f"publication ({where.en or where.ja}); hogo cannot check them, so bring them into the program")
+
+
+@rule("HG055", Severity.warning, "PPC Q&A 1-62", "Children section disagrees with the guardian-consent age",
+      reason="APPI-Q1-62")
+def children_guardian_age(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """The notice says "under N needs a guardian"; the engine requires one up to ``law.guardian_consent_max_age``.
+    N at or below that age promises less than the engine enforces, so the notice misstates the practice."""
+    p = loaded.policy
+    if p.children is None:
+        return
+    below, max_age = p.children.guardian_consent_below_age, p.law.guardian_consent_max_age
+    if below <= max_age:
+        yield Issue(("children", "guardian_consent_below_age"),
+                    f"子どもの取扱いでは {below} 歳未満に法定代理人の同意を求めるとしていますが、hogo は "
+                    f"{max_age} 歳以下に同意を求めます(law.guardian_consent_max_age)。"
+                    f"guardian_consent_below_age を {max_age + 1} 以上にしてください。",
+                    f"children.guardian_consent_below_age says under {below} but the engine requires a guardian "
+                    f"up to age {max_age} (law.guardian_consent_max_age); set it to at least {max_age + 1}")
