@@ -120,84 +120,62 @@ def _fee_decisions(policy: Policy) -> Iterator[tuple[int, int, RequestProcedure,
 # --- references (internal) --------------------------------------------------------------------------------
 
 
+def _dangling(path: PathKey, entries, field: str, known: set[str] | dict, owner: tuple[str, str],
+              target: tuple[str, str]) -> Iterator[Issue]:
+    """One finding per reference in ``entries[*].field`` that names nothing in ``known``."""
+    for i, entry in enumerate(entries):
+        for j, x in enumerate(getattr(entry, field)):
+            if x not in known:
+                yield Issue(path + (i, field, j),
+                            f"{owner[0]} {entry.id} が未定義の{target[0]} {x} を指定しています。",
+                            f"{owner[1]} {entry.id} names the unknown {target[1]} {x!r}")
+
+
+ITEM, SUBJECT, PURPOSE = ("項目", "item"), ("本人区分", "subject type"), ("利用目的", "purpose")
+
+
 @rule("HG001", Severity.error, "internal", "Unknown item or subject type in a purpose")
 def unknown_purpose_refs(loaded: LoadedPolicy) -> Iterator[Issue]:
     """A purpose that names a missing item could never be enforced; a typo would silently deny access."""
     p = loaded.policy
-    items, subjects = _ids(p.items), _ids(p.subject_types)
-    for i, purpose in enumerate(p.purposes):
-        for j, x in enumerate(purpose.items):
-            if x not in items:
-                yield Issue(("purposes", i, "items", j),
-                            f"利用目的 {purpose.id} が未定義の項目 {x} を指定しています。",
-                            f"purpose {purpose.id} names the unknown item {x!r}")
-        for j, x in enumerate(purpose.subject_types):
-            if x not in subjects:
-                yield Issue(("purposes", i, "subject_types", j),
-                            f"利用目的 {purpose.id} が未定義の本人区分 {x} を指定しています。",
-                            f"purpose {purpose.id} names the unknown subject type {x!r}")
+    yield from _dangling(("purposes",), p.purposes, "items", _ids(p.items), PURPOSE, ITEM)
+    yield from _dangling(("purposes",), p.purposes, "subject_types", _ids(p.subject_types), PURPOSE, SUBJECT)
 
 
 @rule("HG002", Severity.error, "internal", "Unknown subject type in an item")
 def unknown_item_subject_types(loaded: LoadedPolicy) -> Iterator[Issue]:
     p = loaded.policy
-    subjects = _ids(p.subject_types)
-    for i, item in enumerate(p.items):
-        for j, x in enumerate(item.subject_types):
-            if x not in subjects:
-                yield Issue(("items", i, "subject_types", j),
-                            f"項目 {item.id} が未定義の本人区分 {x} を指定しています。",
-                            f"item {item.id} names the unknown subject type {x!r}")
+    yield from _dangling(("items",), p.items, "subject_types", _ids(p.subject_types), ITEM, SUBJECT)
 
 
 @rule("HG003", Severity.error, "internal", "Unknown reference in a consent document")
 def unknown_consent_refs(loaded: LoadedPolicy) -> Iterator[Issue]:
     """A consent form covering a missing purpose or recipient proves nothing about the real one."""
     p = loaded.policy
-    targets = {
-        "purposes": (_ids(p.purposes), "利用目的", "purpose"),
-        "provisions": (_ids(p.recipients) | _ids(p.credit_bureaus), "提供先", "recipient or credit bureau"),
-        "cross_border": (_ids(p.cross_border), "外国への提供", "cross-border transfer"),
-        "items": (_ids(p.items), "項目", "item"),
-    }
-    for i, doc in enumerate(p.consent_documents):
-        for field, (known, ja, en) in targets.items():
-            for j, x in enumerate(getattr(doc, field)):
-                if x not in known:
-                    yield Issue(("consent_documents", i, field, j),
-                                f"同意書 {doc.id} が未定義の{ja} {x} を指定しています。",
-                                f"consent document {doc.id} names the unknown {en} {x!r}")
+    owner = ("同意書", "consent document")
+    yield from _dangling(("consent_documents",), p.consent_documents, "purposes", _ids(p.purposes), owner, PURPOSE)
+    yield from _dangling(("consent_documents",), p.consent_documents, "provisions",
+                         _ids(p.recipients) | _ids(p.credit_bureaus), owner, ("提供先", "recipient or credit bureau"))
+    yield from _dangling(("consent_documents",), p.consent_documents, "cross_border", _ids(p.cross_border), owner,
+                         ("外国への提供", "cross-border transfer"))
+    yield from _dangling(("consent_documents",), p.consent_documents, "items", _ids(p.items), owner, ITEM)
 
 
 @rule("HG004", Severity.error, "internal", "Unknown purpose in a role")
 def unknown_role_purposes(loaded: LoadedPolicy) -> Iterator[Issue]:
     p = loaded.policy
-    known = _ids(p.purposes)
-    for i, role in enumerate(p.roles):
-        for j, x in enumerate(role.purposes):
-            if x not in known:
-                yield Issue(("roles", i, "purposes", j),
-                            f"ロール {role.id} が未定義の利用目的 {x} を指定しています。",
-                            f"role {role.id} names the unknown purpose {x!r}")
+    yield from _dangling(("roles",), p.roles, "purposes", _ids(p.purposes), ("ロール", "role"), PURPOSE)
 
 
 @rule("HG005", Severity.error, "internal", "Unknown item, subject type or bureau registration in a retention rule")
 def unknown_retention_refs(loaded: LoadedPolicy) -> Iterator[Issue]:
     """A retention rule that points at nothing leaves data without a disposal date."""
     p = loaded.policy
-    items, subjects = _ids(p.items), _ids(p.subject_types)
+    owner = ("保存期間", "retention rule")
+    yield from _dangling(("retention",), p.retention, "items", _ids(p.items), owner, ITEM)
+    yield from _dangling(("retention",), p.retention, "subject_types", _ids(p.subject_types), owner, SUBJECT)
     bureaus = {b.id: b for b in p.credit_bureaus}
     for i, r in enumerate(p.retention):
-        for j, x in enumerate(r.items):
-            if x not in items:
-                yield Issue(("retention", i, "items", j),
-                            f"保存期間 {r.id} が未定義の項目 {x} を指定しています。",
-                            f"retention rule {r.id} names the unknown item {x!r}")
-        for j, x in enumerate(r.subject_types):
-            if x not in subjects:
-                yield Issue(("retention", i, "subject_types", j),
-                            f"保存期間 {r.id} が未定義の本人区分 {x} を指定しています。",
-                            f"retention rule {r.id} names the unknown subject type {x!r}")
         if r.floor is None:
             continue
         bureau = bureaus.get(r.floor.bureau)
@@ -234,24 +212,16 @@ def unknown_provided_items(loaded: LoadedPolicy) -> Iterator[Issue]:
             if x not in known:
                 yield Issue(path + (j,), f"{owner} が未定義の項目 {x} を提供・委託の対象としています。",
                             f"{owner} names the unknown item {x!r}")
-    parties = _ids(p.recipients) | _ids(p.outsourcing.outsourcees)
-    for i, x in enumerate(p.cross_border):
-        for j, party in enumerate(x.parties):
-            if party not in parties:
-                yield Issue(("cross_border", i, "parties", j),
-                            f"外国への提供 {x.id} が未定義の提供先・委託先 {party} を指定しています。",
-                            f"cross-border transfer {x.id} names the unknown recipient or outsourcee {party!r}")
+    yield from _dangling(("cross_border",), p.cross_border, "parties",
+                         _ids(p.recipients) | _ids(p.outsourcing.outsourcees),
+                         ("外国への提供", "cross-border transfer"), ("提供先・委託先", "recipient or outsourcee"))
 
 
 @rule("HG008", Severity.error, "internal", "Unknown outsourcing contract clause")
 def unknown_contract_clauses(loaded: LoadedPolicy) -> Iterator[Issue]:
     o = loaded.policy.outsourcing
-    for i, vendor in enumerate(o.outsourcees):
-        for j, x in enumerate(vendor.contract_clauses):
-            if x not in o.clauses:
-                yield Issue(("outsourcing", "outsourcees", i, "contract_clauses", j),
-                            f"委託先 {vendor.id} の契約条項 {x} が outsourcing.clauses にありません。",
-                            f"outsourcee {vendor.id} names the unknown contract clause {x!r}")
+    yield from _dangling(("outsourcing", "outsourcees"), o.outsourcees, "contract_clauses", o.clauses,
+                         ("委託先", "outsourcee"), ("契約条項(outsourcing.clauses)", "contract clause"))
 
 
 # --- purposes and items -----------------------------------------------------------------------------------
