@@ -115,7 +115,7 @@ def test_basic_columns(rows):
     for key in ("count", "storage", "department", "source", "disposal", "outsourcee"):
         assert r[key] == ""
     assert _row(rows, "name", "marketing")["consent"] == ""
-    assert _row(rows, "name", "marketing")["access"] == ""
+    assert _row(rows, "name", "marketing")["access"] == "営業企画担当者"
 
 
 def _with_sharing(d):

@@ -689,3 +689,72 @@ _register_builtin(
         ),
     ]
 )
+
+# --- access control (the company's own controls the Act requires it to have) --------------
+_register_builtin(
+    [
+        (
+            "ACC-ACTOR",
+            "APPI Art. 23, 24 (access control; supervision of employees)",
+            "個人情報保護法第23条・第24条（アクセス制御・従業者の監督）",
+            "登録されていない、又は無効化された従業者・システムは個人データを取り扱えない。",
+            "An unknown or deactivated actor may not handle personal data.",
+        ),
+        (
+            "ACC-ROLE-PURPOSE",
+            "APPI Art. 23 (access control, Guidelines 10-6)",
+            "個人情報保護法第23条（技術的安全管理措置・アクセス制御、通則編10-6）",
+            "担当者の役割に、この利用目的での取扱いが認められていない。",
+            "The actor's role is not allowed to handle personal data for this purpose.",
+        ),
+        (
+            "ACC-ROLE-CATEGORY",
+            "APPI Art. 23 (access control, Guidelines 10-6)",
+            "個人情報保護法第23条（技術的安全管理措置・アクセス制御、通則編10-6）",
+            "担当者の役割に、この区分の個人データの取扱いが認められていない。",
+            "The actor's role is not allowed to handle personal data of this category.",
+        ),
+        (
+            "ACC-NO-CONSENT",
+            "APPI Art. 18(1) (consent the program requires)",
+            "個人情報保護法第18条第1項（プログラムが求める同意）",
+            "この利用目的は本人の同意を要するが、有効な同意が記録されていない。",
+            "This purpose requires the person's consent and no valid consent is recorded.",
+        ),
+        (
+            "ACC-SUBJECT-TYPE",
+            "APPI Art. 18(1) (use within the purpose)",
+            "個人情報保護法第18条第1項（利用目的の範囲内の取扱い）",
+            "この利用目的は、この本人区分の個人情報には定められていない。",
+            "This purpose is not declared for persons of this type.",
+        ),
+        (
+            "ACC-SUSPENDED",
+            "APPI Art. 35 (suspension of use)",
+            "個人情報保護法第35条（利用停止等）",
+            "本人の請求等により、この利用目的での利用が停止されている。",
+            "Use for this purpose has been suspended (e.g. at the person's request).",
+        ),
+        (
+            "ACC-RETENTION",
+            "APPI Art. 22 (deletion when no longer needed)",
+            "個人情報保護法第22条（利用する必要がなくなったときの消去）",
+            "保存期間を経過した個人データであり、利用できない。",
+            "The retention period has passed; the data may no longer be used.",
+        ),
+        (
+            "ACC-SHREDDED",
+            "APPI Art. 22, 35 (erased by destroying the data key)",
+            "個人情報保護法第22条・第35条（データ鍵の破棄による消去）",
+            "この本人のデータ鍵は破棄済みであり、個人データは復元できない。",
+            "This person's data key was destroyed; the data cannot be recovered.",
+        ),
+        (
+            "ACC-ALLOWED",
+            "APPI Art. 18(1) (use within the purpose)",
+            "個人情報保護法第18条第1項（利用目的の範囲内の取扱い）",
+            "利用目的・役割・区分・同意・保存期間のすべての条件を満たしている。",
+            "Purpose, role, category, consent and retention conditions are all met.",
+        ),
+    ]
+)

@@ -104,12 +104,30 @@ class SubjectType(Model):
     description: Text | None = None
 
 
+class ValueFormat(StrEnum):
+    """How a stored value is checked on write and normalised for its blind index."""
+
+    text = "text"
+    name = "name"
+    kana = "kana"
+    phone = "phone"
+    email = "email"
+    postal_code = "postal_code"
+    date = "date"
+    number = "number"
+    my_number = "my_number"
+    card_number = "card_number"
+    account_number = "account_number"
+
+
 class Item(Model):
     """A kind of personal data (項目) and what the law makes of it (区分)."""
 
     id: Id
     name: Text
     category: Category
+    format: ValueFormat = ValueFormat.text
+    indexed: bool = Field(default=False, description="keep a keyed blind index so the item can be searched")
     subject_types: list[Id] = Field(default_factory=list)
     description: Text | None = None
     necessity: Text | None = Field(default=None, description="why a highly sensitive item is indispensable")

@@ -1,0 +1,264 @@
+"""Purpose-bound access: every read, write and search names an actor and a purpose, is decided, and is audited.
+
+A denied request changes nothing but the audit chain: its audit entry is committed on its own and the
+request raises :class:`AccessDenied`. An allowed write and its audit entry commit together, so a failure
+leaves neither. Bad input (:class:`hogo.vault.service.VaultError`) is refused before any decision and
+leaves no trace at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from hogo.access import audit
+from hogo.access.models import Actor, ApiToken, Suspension
+from hogo.access.rules import AccessDecision, AccessFacts, decide
+from hogo.db import unit_of_work
+from hogo.policy.models import Policy
+from hogo.vault.models import Channel, Record, Source, Subject, new_id, utcnow
+from hogo.vault.service import Vault, VaultError
+
+ALL_PURPOSES = "*"
+TOKEN_PREFIX = "hogo_"
+
+
+class ConsentSource(Protocol):
+    """Whether a subject's consent covers a purpose; the consent room implements it."""
+
+    def has_consent(self, session: Session, subject_id: str, purpose_id: str) -> bool: ...
+
+
+class NoConsentRecorded:
+    """The default until consents are recorded: consent-required purposes are refused."""
+
+    def has_consent(self, session: Session, subject_id: str, purpose_id: str) -> bool:
+        return False
+
+
+class AccessDenied(PermissionError):
+    """Refused by the program; ``reasons`` cite the articles. The refusal itself is in the audit chain."""
+
+    def __init__(self, reasons: Sequence[str], audit_seq: int, withheld: Mapping[str, Sequence[str]] | None = None):
+        self.reasons = list(reasons)
+        self.audit_seq = audit_seq
+        self.withheld = dict(withheld or {})
+        super().__init__(f"access denied: {', '.join(self.reasons)} (audit #{audit_seq})")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    subject_id: str
+    purpose_id: str
+    values: dict[str, str]
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    audit_seq: int = 0
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    subject_id: str
+    record_ids: dict[str, str]
+    audit_seq: int
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Access:
+    policy: Policy
+    vault: Vault
+    sessions: sessionmaker[Session]
+    consent: ConsentSource = field(default_factory=NoConsentRecorded)
+
+    # --- actors and tokens ----------------------------------------------------------------------------------
+
+    def create_actor(self, name: str, role: str, department: str | None = None) -> Actor:
+        if role not in {r.id for r in self.policy.roles}:
+            raise VaultError("role", "ACC-ROLE", f"{role!r} is not a role of the policy")
+        with unit_of_work(self.sessions) as s:
+            if s.scalar(select(Actor.id).where(Actor.name == name)):
+                raise VaultError("name", "ACC-DUPLICATE", f"an actor named {name!r} exists")
+            actor = Actor(id=new_id(), name=name, role=role, department=department)
+            s.add(actor)
+            s.flush()
+            audit.append(s, action="actor.create", allowed=True, actor_id=actor.id, reasons=("ACC-ALLOWED",),
+                         detail={"role": role})
+        return actor
+
+    def issue_token(self, actor_id: str) -> str:
+        """A new bearer token; shown once, stored only as its SHA-256."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with unit_of_work(self.sessions) as s:
+            if s.get(Actor, actor_id) is None:
+                raise LookupError(f"no actor {actor_id}")
+            s.add(ApiToken(id=new_id(), actor_id=actor_id, token_hash=hash_token(token), prefix=token[:12]))
+            audit.append(s, action="token.issue", allowed=True, actor_id=actor_id, reasons=("ACC-ALLOWED",),
+                         detail={"prefix": token[:12]})
+        return token
+
+    def authenticate(self, token: str) -> Actor | None:
+        """The active actor holding this unrevoked token, or None."""
+        with self.sessions() as s:
+            return s.scalar(
+                select(Actor).join(ApiToken, ApiToken.actor_id == Actor.id)
+                .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), Actor.active)
+            )
+
+    def revoke_tokens(self, actor_id: str) -> int:
+        with unit_of_work(self.sessions) as s:
+            n = s.execute(update(ApiToken).where(ApiToken.actor_id == actor_id, ApiToken.revoked_at.is_(None))
+                          .values(revoked_at=utcnow())).rowcount
+            audit.append(s, action="token.revoke", allowed=True, actor_id=actor_id, reasons=("ACC-ALLOWED",),
+                         detail={"revoked": n})
+        return n
+
+    # --- facts ----------------------------------------------------------------------------------------------
+
+    def _facts(self, s: Session, actor_id: str, purpose_id: str, subject: Subject | None,
+               items: Sequence[str] = ()) -> AccessFacts:
+        actor = s.get(Actor, actor_id)
+        role = actor.role if actor is not None and actor.active else None
+        if subject is None:
+            return AccessFacts(role, purpose_id)
+        suspended = s.scalar(select(Suspension.id).where(
+            Suspension.subject_id == subject.id, Suspension.purpose_id.in_((purpose_id, ALL_PURPOSES))))
+        expired = frozenset(s.scalars(select(Record.item_id).where(
+            Record.subject_id == subject.id, Record.item_id.in_(list(items)), Record.valid_to.is_(None),
+            Record.retain_until < dt.date.today())))
+        purpose = self.policy.purpose(purpose_id)
+        consent = bool(purpose and purpose.consent_required
+                       and self.consent.has_consent(s, subject.id, purpose_id))
+        return AccessFacts(role, purpose_id, subject.subject_type, consent_given=consent,
+                           suspended=suspended is not None, expired_items=expired,
+                           shredded=subject.shredded_at is not None)
+
+    def _subject(self, s: Session, subject_id: str) -> Subject:
+        subject = s.get(Subject, subject_id)
+        if subject is None:
+            raise VaultError("subject_id", "VAULT-SUBJECT", "no such subject")
+        return subject
+
+    def _refuse(self, s: Session, action: str, actor_id: str, subject_id: str | None, purpose_id: str,
+                items: Sequence[str], decision: AccessDecision) -> AccessDenied:
+        entry = audit.append(s, action=action, allowed=False, actor_id=actor_id, subject_id=subject_id,
+                             purpose_id=purpose_id, items=list(items), reasons=decision.all_reasons())
+        return AccessDenied(decision.all_reasons(), entry.seq, decision.withheld)
+
+    # --- the three uses -------------------------------------------------------------------------------------
+
+    def create_subject(self, actor_id: str, subject_type: str, *, purpose_id: str,
+                       external_ref: str | None = None) -> str:
+        """Register a person for a purpose (no personal value is stored yet)."""
+        denied = None
+        with unit_of_work(self.sessions) as s:
+            role = self._facts(s, actor_id, purpose_id, None).actor_role
+            # Registering stores no personal value; consent is checked when values are written or read.
+            decision = decide(self.policy, AccessFacts(role, purpose_id, subject_type, consent_given=True), [])
+            if decision.reasons:
+                denied = self._refuse(s, "subject.create", actor_id, None, purpose_id, [], decision)
+            else:
+                subject = self.vault.create_subject(s, subject_type, external_ref)
+                audit.append(s, action="subject.create", allowed=True, actor_id=actor_id, subject_id=subject.id,
+                             purpose_id=purpose_id, reasons=("ACC-ALLOWED",), detail={"subject_type": subject_type})
+        if denied:
+            raise denied
+        return subject.id
+
+    def read(self, actor_id: str, subject_id: str, items: Sequence[str], *, purpose_id: str) -> ReadResult:
+        """The allowed items' current values; the rest are withheld with their reasons."""
+        denied = None
+        with unit_of_work(self.sessions) as s:
+            subject = self._subject(s, subject_id)
+            decision = decide(self.policy, self._facts(s, actor_id, purpose_id, subject, items), items)
+            if not decision.any_allowed:
+                denied = self._refuse(s, "read", actor_id, subject_id, purpose_id, items, decision)
+            else:
+                records = self.vault.current(s, subject_id, decision.allowed)
+                plain = self.vault.decrypt(s, records)
+                values = {r.item_id: plain[r.id] for r in records}
+                entry = audit.append(s, action="read", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                                     purpose_id=purpose_id, items=list(items), reasons=decision.all_reasons(),
+                                     detail={"returned": len(values), "withheld": len(decision.withheld)})
+        if denied:
+            raise denied
+        return ReadResult(subject_id, purpose_id, values, decision.withheld, entry.seq)
+
+    def write(self, actor_id: str, subject_id: str, values: Mapping[str, str], *, purpose_id: str,
+              source: Source = Source.direct, channel: Channel = Channel.api, consent_ref: str | None = None,
+              provider: str | None = None, retain_until: dt.date | None = None) -> WriteResult:
+        """Store values for a purpose, all or nothing: one withheld item refuses the whole write."""
+        self.vault.check_values(values)
+        items = list(values)
+        denied = None
+        with unit_of_work(self.sessions) as s:
+            subject = self._subject(s, subject_id)
+            decision = decide(self.policy, self._facts(s, actor_id, purpose_id, subject, ()), items)
+            if decision.withheld:
+                denied = self._refuse(s, "write", actor_id, subject_id, purpose_id, items, decision)
+            else:
+                records = self.vault.put(s, subject_id, values, purpose_id=purpose_id, source=source,
+                                         channel=channel, actor_id=actor_id, consent_ref=consent_ref,
+                                         provider=provider, retain_until=retain_until)
+                entry = audit.append(s, action="write", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                                     purpose_id=purpose_id, items=items, reasons=("ACC-ALLOWED",),
+                                     detail={"source": str(source), "channel": str(channel)})
+        if denied:
+            raise denied
+        return WriteResult(subject_id, {r.item_id: r.id for r in records}, entry.seq)
+
+    def search(self, actor_id: str, item_id: str, value: str, *, purpose_id: str) -> list[str]:
+        """Who has this value (by blind index) — itself a purpose-bound, audited use of the item."""
+        denied = None
+        with unit_of_work(self.sessions) as s:
+            # Subject-independent checks first (actor, role, purpose, item); consent, suspension and
+            # shredding are the matched persons' own, so they filter the matches below.
+            role = self._facts(s, actor_id, purpose_id, None).actor_role
+            decision = decide(self.policy, AccessFacts(role, purpose_id, consent_given=True), [item_id])
+            if not decision.any_allowed:
+                denied = self._refuse(s, "search", actor_id, None, purpose_id, [item_id], decision)
+            else:
+                matches = self.vault.find(s, item_id, value)
+                found = [sid for sid in matches
+                         if decide(self.policy, self._facts(s, actor_id, purpose_id, s.get(Subject, sid)),
+                                   [item_id]).any_allowed]
+                audit.append(s, action="search", allowed=True, actor_id=actor_id, purpose_id=purpose_id,
+                             items=[item_id], reasons=("ACC-ALLOWED",),
+                             detail={"matches": len(found), "filtered": len(matches) - len(found)})
+        if denied:
+            raise denied
+        return found
+
+    # --- effects on a subject -------------------------------------------------------------------------------
+
+    def suspend(self, actor_id: str, subject_id: str, purpose_id: str = ALL_PURPOSES,
+                reason: str = "APPI-35-1") -> None:
+        """Stop use of a subject's data for a purpose (or all purposes) from now on."""
+        with unit_of_work(self.sessions) as s:
+            self._subject(s, subject_id)
+            if purpose_id != ALL_PURPOSES and self.policy.purpose(purpose_id) is None:
+                raise VaultError("purpose_id", "VAULT-PURPOSE", f"{purpose_id!r} is not a purpose of the policy")
+            if not s.scalar(select(Suspension.id).where(Suspension.subject_id == subject_id,
+                                                        Suspension.purpose_id == purpose_id)):
+                s.add(Suspension(id=new_id(), subject_id=subject_id, purpose_id=purpose_id, reason=reason))
+            audit.append(s, action="suspend", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                         purpose_id=purpose_id, reasons=(reason,))
+
+    def shred(self, actor_id: str, subject_id: str, reason: str = "APPI-35-1") -> int:
+        """Erase a subject by destroying its data keys (crypto-shredding)."""
+        with unit_of_work(self.sessions) as s:
+            if s.get(Actor, actor_id) is None:
+                raise VaultError("actor_id", "ACC-ACTOR", "no such actor")
+            destroyed = self.vault.shred(s, subject_id)
+            audit.append(s, action="shred", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                         reasons=(reason,), detail={"keys_destroyed": destroyed})
+        return destroyed

@@ -1,0 +1,6 @@
+"""Every room's tables, imported in one place so that migrations and tests see the whole schema."""
+
+
+def load_all() -> None:
+    import hogo.access.models  # noqa: F401
+    import hogo.vault.models  # noqa: F401

@@ -1,0 +1,65 @@
+"""The Python SDK: ``hogo.open(policy, database_url)`` returns the facade the API, the CLI and tests share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hogo.access import audit
+from hogo.access.service import Access
+from hogo.db import make_engine, migrate, session_factory, unit_of_work
+from hogo.policy.loader import load
+from hogo.policy.models import Policy
+from hogo.vault.crypto import KeyRing
+from hogo.vault.service import Vault
+
+
+@dataclass
+class Hogo:
+    """One company's program, database and keys. ``access`` is how data is used; the rest is plumbing."""
+
+    policy: Policy
+    engine: Engine
+    sessions: sessionmaker[Session]
+    keyring: KeyRing
+    vault: Vault
+    access: Access
+
+    def audit_verify(self) -> audit.VerifyResult:
+        with self.sessions() as s:
+            return audit.verify(s)
+
+    def audit_export(self, out: TextIO) -> int:
+        with self.sessions() as s:
+            return audit.export_jsonl(s, out)
+
+    def rotate_master_key(self, keyring: KeyRing) -> int:
+        """Re-wrap every data key under ``keyring``'s current master key (values are not re-encrypted)."""
+        self.keyring = keyring
+        self.vault = Vault(self.policy, keyring)
+        self.access.vault = self.vault
+        with unit_of_work(self.sessions) as s:
+            count = self.vault.rotate(s)
+            audit.append(s, action="keys.rotate", allowed=True, reasons=("ACC-ALLOWED",),
+                         detail={"rewrapped": count, "master_key_id": keyring.current_id})
+        return count
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, key_path: str | Path | None = None,
+              keyring: KeyRing | None = None, create: bool = True) -> Hogo:
+    """Open a company's hogo: load the program, connect, bring the schema up to date, load the keys."""
+    program = policy if isinstance(policy, Policy) else load(policy).policy
+    engine = make_engine(database_url)
+    if create:
+        migrate(engine)
+    keys = keyring or KeyRing.resolve(key_path)
+    sessions = session_factory(engine)
+    vault = Vault(program, keys)
+    return Hogo(program, engine, sessions, keys, vault, Access(program, vault, sessions))
