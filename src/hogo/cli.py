@@ -23,9 +23,16 @@ app = typer.Typer(help="hogo — APPI / My Number Act compliance: policy as code
 policy_app = typer.Typer(help="Check, inventory and compare the privacy program (hogo.yaml).", no_args_is_help=True)
 notice_app = typer.Typer(help="Render the public privacy notice from the program.", no_args_is_help=True)
 law_app = typer.Typer(help="Look-ups in the law core: My Number, business days, era dates.", no_args_is_help=True)
+actors_app = typer.Typer(help="Staff and systems that use personal data, and their API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="Verify and export the audit hash chain.", no_args_is_help=True)
+keys_app = typer.Typer(help="Master keys: rotation re-wraps data keys without re-encrypting values.",
+                       no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(notice_app, name="notice")
 app.add_typer(law_app, name="law")
+app.add_typer(actors_app, name="actors")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 out = Console()
 err = Console(stderr=True)
@@ -212,3 +219,145 @@ def law_wareki(date: Annotated[str, typer.Argument(help="a date in any accepted 
 
     d = _parse_date(date)
     out.print(f"{d.isoformat()} {to_wareki(d)}")
+
+
+# --- the running system: database, keys, actors, audit ---------------------------------------------------------
+
+PolicyOption = Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")]
+DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
+                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
+KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
+
+
+def _open(policy: Path, database: str | None, key_file: Path):
+    """The SDK facade for the CLI; a missing key or policy is explained, not traced back."""
+    from hogo.sdk import open_hogo
+    from hogo.vault.crypto import CryptoError
+
+    loaded = _load_or_exit(policy)
+    try:
+        return open_hogo(loaded.policy, database, key_path=key_file)
+    except (CryptoError, FileNotFoundError) as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command("init")
+def init(
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Create the master key file (if missing) and the database schema; safe to run again."""
+    from hogo.vault.crypto import KeyRing
+
+    _load_or_exit(policy)
+    if key_file.exists():
+        out.print(f"key file {key_file} exists; kept")
+    else:
+        KeyRing.generate().save(key_file)
+        out.print(f"wrote master key {key_file} (mode 600) — back it up: without it the data cannot be read")
+    hogo = _open(policy, database, key_file)
+    out.print(f"database ready: {hogo.engine.url.render_as_string(hide_password=True)}")
+    hogo.close()
+
+
+@actors_app.command("create")
+def actors_create(
+    name: Annotated[str, typer.Argument(help="login name of the person or system")],
+    role: Annotated[str, typer.Option(help="a role id from the program's roles")],
+    department: Annotated[str | None, typer.Option()] = None,
+    token: Annotated[bool, typer.Option("--token/--no-token", help="issue an API token now")] = True,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Register an actor with a role; the API token is printed once and stored only as a hash."""
+    from hogo.vault.service import VaultError
+
+    hogo = _open(policy, database, key_file)
+    try:
+        actor = hogo.access.create_actor(name, role, department)
+    except VaultError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"actor {actor.name} ({actor.role}) id={actor.id}")
+    if token:
+        out.print(f"token (shown once): {hogo.access.issue_token(actor.id)}", highlight=False)
+    hogo.close()
+
+
+@actors_app.command("token")
+def actors_token(
+    name: Annotated[str, typer.Argument()],
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Issue a further API token for an existing actor."""
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+
+    hogo = _open(policy, database, key_file)
+    with hogo.sessions() as s:
+        actor_id = s.scalar(select(Actor.id).where(Actor.name == name))
+    if actor_id is None:
+        err.print(f"[red]error[/red] no actor named {name!r}", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"token (shown once): {hogo.access.issue_token(actor_id)}", highlight=False)
+    hogo.close()
+
+
+@audit_app.command("verify")
+def audit_verify(
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Check every entry's hash and link; names the first broken entry. Exit 1 if the chain is broken."""
+    hogo = _open(policy, database, key_file)
+    result = hogo.audit_verify()
+    hogo.close()
+    if result.ok:
+        out.print(f"audit chain ok: {result.count} entries")
+        return
+    err.print(f"[red]audit chain broken[/red] at entry {result.first_bad_seq}: {result.problem} "
+              f"({result.count} entries intact before it)", highlight=False)
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSON Lines file; default stdout")] = None,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Write the chain as JSON Lines (identifiers and item names only) for offline verification."""
+    hogo = _open(policy, database, key_file)
+    if output is None:
+        hogo.audit_export(sys.stdout)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as fh:
+            count = hogo.audit_export(fh)
+        out.print(f"wrote {count} entries to {output}")
+    hogo.close()
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Add a new master key to the key file and re-wrap every data key under it."""
+    from hogo.vault.crypto import KeyRing
+
+    hogo = _open(policy, database, key_file)
+    rotated = KeyRing.load(key_file).add_master()
+    rotated.save(key_file, overwrite=True)
+    count = hogo.rotate_master_key(rotated)
+    hogo.close()
+    out.print(f"new master key {rotated.current_id}; re-wrapped {count} data key(s)")
