@@ -84,11 +84,20 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - exercised through every SQLite test
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (see read_session_factory) need no write lock; WAL lets them run beside a writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "hogo_read_only"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite they do not queue behind writers for the database lock."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.service import Access
-from hogo.db import make_engine, migrate, session_factory, unit_of_work
+from hogo.db import make_engine, migrate, read_session_factory, session_factory, unit_of_work
 from hogo.policy.loader import load
 from hogo.policy.models import Policy
 from hogo.vault.crypto import KeyRing
@@ -29,12 +29,16 @@ class Hogo:
     vault: Vault
     access: Access
 
+    @property
+    def read_sessions(self) -> sessionmaker[Session]:
+        return self.access.read_sessions or self.sessions
+
     def audit_verify(self) -> audit.VerifyResult:
-        with self.sessions() as s:
+        with self.read_sessions() as s:
             return audit.verify(s)
 
     def audit_export(self, out: TextIO) -> int:
-        with self.sessions() as s:
+        with self.read_sessions() as s:
             return audit.export_jsonl(s, out)
 
     def rotate_master_key(self, keyring: KeyRing) -> int:
@@ -62,4 +66,5 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     keys = keyring or KeyRing.resolve(key_path)
     sessions = session_factory(engine)
     vault = Vault(program, keys)
-    return Hogo(program, engine, sessions, keys, vault, Access(program, vault, sessions))
+    access = Access(program, vault, sessions, read_sessions=read_session_factory(engine))
+    return Hogo(program, engine, sessions, keys, vault, access)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from hogo.access import audit
 from hogo.access.models import Actor, ApiToken, Suspension
 from hogo.access.rules import AccessDecision, AccessFacts, decide
 from hogo.db import unit_of_work
-from hogo.policy.models import Policy
+from hogo.policy.models import ID_PATTERN, Policy
 from hogo.vault.models import Channel, Record, Source, Subject, new_id, utcnow
 from hogo.vault.service import Vault, VaultError
 
@@ -79,6 +80,7 @@ class Access:
     vault: Vault
     sessions: sessionmaker[Session]
     consent: ConsentSource = field(default_factory=NoConsentRecorded)
+    read_sessions: sessionmaker[Session] | None = None  # read-only sessions for look-ups (authenticate)
 
     # --- actors and tokens ----------------------------------------------------------------------------------
 
@@ -108,7 +110,7 @@ class Access:
 
     def authenticate(self, token: str) -> Actor | None:
         """The active actor holding this unrevoked token, or None."""
-        with self.sessions() as s:
+        with (self.read_sessions or self.sessions)() as s:
             return s.scalar(
                 select(Actor).join(ApiToken, ApiToken.actor_id == Actor.id)
                 .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), Actor.active)
@@ -142,6 +144,15 @@ class Access:
                            suspended=suspended is not None, expired_items=expired,
                            shredded=subject.shredded_at is not None)
 
+    def _check_ids(self, purpose_id: str, items: Sequence[str] = ()) -> None:
+        """Refuse malformed purposes and unknown items as bad input, before anything reaches the audit chain
+        (a value typed into the wrong field must never be recorded there)."""
+        if not re.fullmatch(ID_PATTERN, purpose_id or ""):
+            raise VaultError("purpose", "VAULT-PURPOSE", "a purpose is a snake_case id of the policy")
+        for item in items:
+            if self.policy.item(item) is None:
+                raise VaultError("items", "VAULT-ITEM", "an item is not declared in the policy")
+
     def _subject(self, s: Session, subject_id: str) -> Subject:
         subject = s.get(Subject, subject_id)
         if subject is None:
@@ -159,6 +170,7 @@ class Access:
     def create_subject(self, actor_id: str, subject_type: str, *, purpose_id: str,
                        external_ref: str | None = None) -> str:
         """Register a person for a purpose (no personal value is stored yet)."""
+        self._check_ids(purpose_id)
         denied = None
         with unit_of_work(self.sessions) as s:
             role = self._facts(s, actor_id, purpose_id, None).actor_role
@@ -176,6 +188,7 @@ class Access:
 
     def read(self, actor_id: str, subject_id: str, items: Sequence[str], *, purpose_id: str) -> ReadResult:
         """The allowed items' current values; the rest are withheld with their reasons."""
+        self._check_ids(purpose_id, items)
         denied = None
         with unit_of_work(self.sessions) as s:
             subject = self._subject(s, subject_id)
@@ -197,6 +210,7 @@ class Access:
               source: Source = Source.direct, channel: Channel = Channel.api, consent_ref: str | None = None,
               provider: str | None = None, retain_until: dt.date | None = None) -> WriteResult:
         """Store values for a purpose, all or nothing: one withheld item refuses the whole write."""
+        self._check_ids(purpose_id)
         self.vault.check_values(values)
         items = list(values)
         denied = None
@@ -218,6 +232,7 @@ class Access:
 
     def search(self, actor_id: str, item_id: str, value: str, *, purpose_id: str) -> list[str]:
         """Who has this value (by blind index) — itself a purpose-bound, audited use of the item."""
+        self._check_ids(purpose_id, [item_id])
         denied = None
         with unit_of_work(self.sessions) as s:
             # Subject-independent checks first (actor, role, purpose, item); consent, suspension and
@@ -237,6 +252,26 @@ class Access:
         if denied:
             raise denied
         return found
+
+    def add_engagement(self, actor_id: str, subject_id: str, *, purpose_id: str, kind: str, role: str,
+                       start_date: dt.date, end_date: dt.date | None = None, reference: str | None = None) -> str:
+        """Record a contract or transaction and the person's role in it: a use for a purpose, like a write."""
+        self._check_ids(purpose_id)
+        denied = None
+        with unit_of_work(self.sessions) as s:
+            subject = self._subject(s, subject_id)
+            decision = decide(self.policy, self._facts(s, actor_id, purpose_id, subject, ()), [])
+            if decision.reasons:
+                denied = self._refuse(s, "engagement.create", actor_id, subject_id, purpose_id, [], decision)
+            else:
+                engagement = self.vault.add_engagement(s, subject_id, kind=kind, role=role, start_date=start_date,
+                                                       end_date=end_date, reference=reference)
+                audit.append(s, action="engagement.create", allowed=True, actor_id=actor_id,
+                             subject_id=subject_id, purpose_id=purpose_id, reasons=("ACC-ALLOWED",),
+                             detail={"engagement_id": engagement.id, "kind": kind, "role": role})
+        if denied:
+            raise denied
+        return engagement.id
 
     # --- effects on a subject -------------------------------------------------------------------------------
 

@@ -715,6 +715,13 @@ _register_builtin(
             "The actor's role is not allowed to handle personal data of this category.",
         ),
         (
+            "ACC-ROLE-AUDIT",
+            "APPI Art. 23 (access control, Guidelines 10-6)",
+            "個人情報保護法第23条（技術的安全管理措置・アクセス制御、通則編10-6）",
+            "担当者の役割に、監査ログの検証・出力が認められていない。",
+            "The actor's role is not allowed to verify or export the audit log.",
+        ),
+        (
             "ACC-NO-CONSENT",
             "APPI Art. 18(1) (consent the program requires)",
             "個人情報保護法第18条第1項（プログラムが求める同意）",

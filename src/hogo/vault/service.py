@@ -36,7 +36,7 @@ class VaultError(ValueError):
     """Bad input: names the field and the rule, and carries no personal value."""
 
     def __init__(self, field: str, rule: str, message: str):
-        self.field, self.rule = field, rule
+        self.field, self.rule, self.message = field, rule, message
         super().__init__(f"{field}: {message} [{rule}]")
 
 
@@ -213,7 +213,10 @@ class Vault:
             raise VaultError("item", "VAULT-ITEM", f"{item_id!r} is not an item of the policy")
         if not item.indexed:
             raise VaultError("item", "VAULT-NOT-INDEXED", f"{item_id!r} is not declared indexed: true")
-        _check_value(item, value)
+        try:
+            _check_value(item, value)
+        except VaultError as exc:
+            raise VaultError("value", exc.rule, exc.message) from None
         return list(session.scalars(
             select(Record.subject_id).distinct()
             .where(Record.item_id == item_id, Record.blind_index == self.index(item, value),
