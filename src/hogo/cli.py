@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -361,3 +362,108 @@ def keys_rotate(
     count = hogo.rotate_master_key(rotated)
     hogo.close()
     out.print(f"new master key {rotated.current_id}; re-wrapped {count} data key(s)")
+
+
+@app.command("import")
+def import_file(
+    csv_path: Annotated[Path, typer.Argument(help="CSV file (UTF-8, UTF-8 with BOM or cp932 per the mapping)")],
+    mapping: Annotated[Path, typer.Option(help="YAML mapping of columns to items")],
+    actor: Annotated[str, typer.Option(help="name of the actor importing (its role must allow the purpose)")],
+    purpose: Annotated[str, typer.Option(help="the purpose the data is acquired for")],
+    source: Annotated[str, typer.Option(help="direct, third_party or public")] = "direct",
+    channel: Annotated[str, typer.Option()] = "file",
+    consent_ref: Annotated[str | None, typer.Option(help="reference of the consent obtained at source")] = None,
+    provider: Annotated[str | None, typer.Option(help="the third party the data came from")] = None,
+    chunk: Annotated[int, typer.Option(min=1, help="rows per transaction")] = 5000,
+    strict: Annotated[bool, typer.Option(help="stop before a chunk with a bad row instead of skipping it")] = False,
+    rejects: Annotated[Path | None, typer.Option(help="write rejected rows (row, column, rule) to this CSV")] = None,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Bulk-import subjects from a CSV: decided once, written in chunks, one audit entry per chunk."""
+    import csv
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+    from hogo.access.service import AccessDenied
+    from hogo.vault.importer import (
+        ImportAborted,
+        ImportRejected,
+        MappingError,
+        count_rows,
+        import_csv,
+        load_mapping,
+    )
+    from hogo.vault.models import Source
+
+    hogo = _open(policy, database, key_file)
+    try:
+        with hogo.sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
+        if actor_id is None:
+            raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
+        try:
+            spec = load_mapping(mapping, hogo.policy)
+            total = count_rows(csv_path, spec)
+            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=out) as bar:
+                task = bar.add_task(f"importing {csv_path.name}", total=total)
+                report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose,
+                                    source=Source(source), channel=channel, consent_ref=consent_ref,
+                                    provider=provider, chunk=chunk, strict=strict,
+                                    progress=lambda done: bar.update(task, completed=done))
+        except (MappingError, AccessDenied, ImportRejected, ImportAborted) as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+        out.print(f"imported {report.subjects} subjects, {report.records} records in {report.chunks} chunk(s), "
+                  f"{report.rows_per_second:,.0f} rows/s; rejected {report.rejected_rows} row(s)")
+        if rejects and report.rejected:
+            with rejects.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["row", "column", "rule", "message"])
+                writer.writerows([r.row, r.column or "", r.rule, r.message] for r in report.rejected)
+            out.print(f"rejections written to {rejects}")
+    finally:
+        hogo.close()
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="seed realistic Japanese demo subjects and print tokens")] = False,
+    demo_rows: Annotated[int, typer.Option(min=1)] = 3000,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Start the REST API (OpenAPI at /docs). With --demo, the key and database are created if missing."""
+    from hogo.api.server import run
+    from hogo.vault.crypto import KeyRing
+
+    if demo and not key_file.exists() and not os.environ.get("HOGO_MASTER_KEY"):
+        KeyRing.generate().save(key_file)
+        out.print(f"wrote master key {key_file}")
+    hogo = _open(policy, database, key_file)
+    if demo:
+        from hogo.demo import seed_demo
+
+        report = seed_demo(hogo, n=demo_rows)
+        out.print(f"demo: {report.subjects} subjects, {report.records} records")
+        by_actor: dict[str, list] = {}
+        for access in report.readable:
+            by_actor.setdefault(access.actor_id, []).append(access)
+        for actor_id, grants in by_actor.items():
+            token = hogo.access.issue_token(actor_id)
+            first = grants[0]
+            sample = report.sample_subjects.get(first.subject_type, "<subject id>")
+            purposes = ", ".join(f"{g.purpose_id} ({g.subject_type})" for g in grants)
+            out.print(f"\n[bold]{first.actor_name}[/bold] ({first.role}) may read: {purposes}", highlight=False)
+            out.print(f"  curl -H 'Authorization: Bearer {token}' "
+                      f"'http://{host}:{port}/v1/subjects/{sample}/records?purpose={first.purpose_id}'",
+                      highlight=False, soft_wrap=True)
+    out.print(f"\nOpenAPI: http://{host}:{port}/docs")
+    run(hogo, host=host, port=port)
