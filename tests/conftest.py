@@ -10,9 +10,12 @@ import os
 import uuid
 
 import pytest
+from _support import MINIMAL, ConsentFor
 from sqlalchemy import text
 
 from hogo.db import make_engine, migrate
+from hogo.sdk import open_hogo
+from hogo.vault.crypto import KeyRing
 
 PG_URL = os.environ.get("HOGO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -48,3 +51,21 @@ def engine(db_url):
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def h(db_url):
+    """hogo on the minimal program with a fresh keyring; consent recorded for credit screening."""
+    hogo = open_hogo(MINIMAL, db_url, keyring=KeyRing.generate())
+    hogo.access.consent = ConsentFor("credit_screening")
+    yield hogo
+    hogo.close()
+
+
+@pytest.fixture
+def staff(h):
+    return {
+        "screening": h.access.create_actor("screener", "screening_staff").id,
+        "hr": h.access.create_actor("hr", "hr_staff").id,
+        "marketing": h.access.create_actor("marketer", "marketing_staff").id,
+    }

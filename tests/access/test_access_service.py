@@ -7,45 +7,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from _support import ConsentFor
 from sqlalchemy import func, select, text, update
 
 from hogo.access.models import Actor, AuditEntry
 from hogo.access.service import AccessDenied
 from hogo.sdk import open_hogo
-from hogo.vault.crypto import KeyRing
 from hogo.vault.models import Record
 from hogo.vault.service import VaultError
 
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal.yaml"
 PHONE = "090-1234-5678"
 MY_NUMBER = "123456789018"
-
-
-class ConsentFor:
-    """A consent source that has consent for the listed purposes only (the consent room comes later)."""
-
-    def __init__(self, *purposes: str):
-        self.purposes = set(purposes)
-
-    def has_consent(self, session, subject_id, purpose_id):
-        return purpose_id in self.purposes
-
-
-@pytest.fixture
-def h(db_url):
-    hogo = open_hogo(MINIMAL, db_url, keyring=KeyRing.generate())
-    hogo.access.consent = ConsentFor("credit_screening")
-    yield hogo
-    hogo.close()
-
-
-@pytest.fixture
-def staff(h):
-    return {
-        "screening": h.access.create_actor("screener", "screening_staff").id,
-        "hr": h.access.create_actor("hr", "hr_staff").id,
-        "marketing": h.access.create_actor("marketer", "marketing_staff").id,
-    }
 
 
 @pytest.fixture

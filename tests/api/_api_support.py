@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from _support import ConsentFor  # noqa: F401  (re-exported for the API tests)
+
 from hogo.policy.loader import load
 from hogo.policy.models import Role
 
@@ -12,16 +14,6 @@ MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal.yaml"
 PHONE = "090-1234-5678"
 PHONE_FULL_WIDTH = "０９０１２３４５６７８"
 MY_NUMBER = "123456789018"
-
-
-class ConsentFor:
-    """Consent for the listed purposes only (the consent room comes later)."""
-
-    def __init__(self, *purposes: str):
-        self.purposes = set(purposes)
-
-    def has_consent(self, session, subject_id, purpose_id):
-        return purpose_id in self.purposes
 
 
 def program():

@@ -13,9 +13,7 @@ from sqlalchemy import func, select, text
 from hogo.access import audit
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied
-from hogo.sdk import open_hogo
 from hogo.vault import importer
-from hogo.vault.crypto import KeyRing
 from hogo.vault.importer import (
     ImportAborted,
     ImportRejected,
@@ -38,31 +36,6 @@ columns:
   電話番号: phone
   年収: income
 """
-
-
-class ConsentFor:
-    def __init__(self, *purposes: str):
-        self.purposes = set(purposes)
-
-    def has_consent(self, session, subject_id, purpose_id):
-        return purpose_id in self.purposes
-
-
-@pytest.fixture
-def h(db_url):
-    hogo = open_hogo(MINIMAL, db_url, keyring=KeyRing.generate())
-    hogo.access.consent = ConsentFor("credit_screening")
-    yield hogo
-    hogo.close()
-
-
-@pytest.fixture
-def staff(h):
-    return {
-        "screening": h.access.create_actor("screener", "screening_staff").id,
-        "hr": h.access.create_actor("hr", "hr_staff").id,
-        "marketing": h.access.create_actor("marketer", "marketing_staff").id,
-    }
 
 
 @pytest.fixture
