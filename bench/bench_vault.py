@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import insert, text  # noqa: E402
 
 from hogo.access import audit  # noqa: E402
+from hogo.access.importer import Mapping, import_csv  # noqa: E402
 from hogo.access.models import AuditEntry, AuditHead  # noqa: E402
 from hogo.access.rules import AccessFacts, decide  # noqa: E402
 from hogo.db import make_engine, migrate  # noqa: E402
@@ -42,7 +43,6 @@ from hogo.policy.loader import load  # noqa: E402
 from hogo.policy.models import Policy  # noqa: E402
 from hogo.sdk import open_hogo  # noqa: E402
 from hogo.vault.crypto import KeyRing  # noqa: E402
-from hogo.vault.importer import Mapping, import_csv  # noqa: E402
 
 POLICY = ROOT / "tests" / "fixtures" / "minimal.yaml"
 PG_URL = os.environ.get("HOGO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -387,9 +387,7 @@ def import_file(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     from sqlalchemy import select
 
-    from hogo.access.models import Actor
-    from hogo.access.service import AccessDenied
-    from hogo.vault.importer import (
+    from hogo.access.importer import (
         ImportAborted,
         ImportRejected,
         MappingError,
@@ -397,6 +395,8 @@ def import_file(
         import_csv,
         load_mapping,
     )
+    from hogo.access.models import Actor
+    from hogo.access.service import AccessDenied
     from hogo.vault.models import Source
 
     hogo = _open(policy, database, key_file)

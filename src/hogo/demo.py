@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 from faker import Faker
 from sqlalchemy import select
 
+from hogo.access.importer import Mapping, import_rows
 from hogo.access.models import Actor
 from hogo.access.rules import AccessFacts, decide
 from hogo.law.categories import Category
 from hogo.law.mynumber import is_dummy_my_number, my_number_check_digit
 from hogo.policy.models import Item, Policy, Purpose, ValueFormat
-from hogo.vault.importer import Mapping, import_rows
 from hogo.vault.models import Subject
 from hogo.vault.service import VaultError
 

@@ -18,14 +18,22 @@ from hogo.policy.models import Policy
 PathKey = tuple[str | int, ...]
 
 
-class PolicyError(Exception):
-    """The file cannot be read as a program; ``problems`` lists each with its line."""
+class YamlFileError(ValueError):
+    """A YAML file hogo reads (the program, an import mapping) is unusable; each problem has its line."""
+
+    what = "file"
 
     def __init__(self, path: str, problems: list[Problem]):
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  {path}:{p.line}: {p.field}: {p.message}" for p in problems)
-        super().__init__(f"{path}: the policy is invalid ({len(problems)} problem(s))\n{lines}")
+        super().__init__(f"{path}: the {self.what} is invalid ({len(problems)} problem(s))\n{lines}")
+
+
+class PolicyError(YamlFileError):
+    """The file cannot be read as a program; ``problems`` lists each with its line."""
+
+    what = "policy"
 
 
 @dataclass(frozen=True)
@@ -87,19 +95,36 @@ def _loc_to_path(loc: tuple) -> PathKey:
     return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-union")))
 
 
-def parse(text: str, path: str = "<policy>") -> LoadedPolicy:
-    """Parse YAML text into a validated program; raise PolicyError listing every problem."""
+def read_yaml(text: str, path: str, error: type[YamlFileError] = YamlFileError) -> tuple[dict, SourceMap]:
+    """Parse YAML text into a mapping and the line of every value; raise ``error`` on bad YAML."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise PolicyError(path, [Problem(line, "(yaml)", str(getattr(exc, "problem", exc)))]) from None
+        raise error(path, [Problem(line, "(yaml)", str(getattr(exc, "problem", exc)))]) from None
     if not isinstance(data, dict):
-        raise PolicyError(path, [Problem(1, "(root)", "the policy must be a YAML mapping (key: value)")])
+        raise error(path, [Problem(1, "(root)", f"the {error.what} must be a YAML mapping (key: value)")])
     source = SourceMap()
     _index(root, (), source.lines)
+    return data, source
+
+
+def read_text(path: str | Path, error: type[YamlFileError] = YamlFileError) -> str:
+    """A YAML file's text (UTF-8, a BOM tolerated); a missing or undecodable file is a clear error."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error(str(p), [Problem(1, "(file)", "no such file")]) from None
+    except UnicodeDecodeError:
+        raise error(str(p), [Problem(1, "(file)", f"the {error.what} must be UTF-8 text")]) from None
+
+
+def parse(text: str, path: str = "<policy>") -> LoadedPolicy:
+    """Parse YAML text into a validated program; raise PolicyError listing every problem."""
+    data, source = read_yaml(text, path, PolicyError)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
@@ -121,11 +146,4 @@ def _message(err: dict) -> str:
 
 
 def load(path: str | Path) -> LoadedPolicy:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(str(p), [Problem(1, "(file)", "no such file")]) from None
-    except UnicodeDecodeError:
-        raise PolicyError(str(p), [Problem(1, "(file)", "the file must be UTF-8 text")]) from None
-    return parse(text, str(p))
+    return parse(read_text(path, PolicyError), str(path))

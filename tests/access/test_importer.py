@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from hogo.access import audit
-from hogo.access.models import AuditEntry
-from hogo.access.service import AccessDenied
-from hogo.vault import importer
-from hogo.vault.importer import (
+from hogo.access import audit, importer
+from hogo.access.importer import (
     ImportAborted,
     ImportRejected,
     Mapping,
@@ -23,6 +20,8 @@ from hogo.vault.importer import (
     import_csv,
     load_mapping,
 )
+from hogo.access.models import AuditEntry
+from hogo.access.service import AccessDenied
 from hogo.vault.models import DataKey, Record, Subject
 
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal.yaml"

@@ -62,7 +62,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -72,7 +71,7 @@ from hogo.access.rules import AccessFacts, decide
 from hogo.access.service import AccessDenied
 from hogo.db import unit_of_work
 from hogo.law.categories import category_rule
-from hogo.policy.loader import Problem, dotted
+from hogo.policy.loader import Problem, SourceMap, YamlFileError, dotted, read_text, read_yaml
 from hogo.policy.models import Item, Policy
 from hogo.vault.crypto import Cipher, data_key_aad, new_data_key, record_aad
 from hogo.vault.models import Channel, DataKey, Record, Source, Subject, new_id, utcnow
@@ -121,14 +120,10 @@ _IN_BATCH = 10_000  # bound parameters per IN (…) — well under SQLite's 3276
 # The mapping file
 # --------------------------------------------------------------------------------------------------------
 
-class MappingError(ValueError):
+class MappingError(YamlFileError):
     """The mapping cannot be used: each problem names the mapping file's field (and line)."""
 
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  {path}:{p.line}: {p.field}: {p.message}" for p in problems)
-        super().__init__(f"{path}: the import mapping is invalid ({len(problems)} problem(s))\n{lines}")
+    what = "import mapping"
 
 
 @dataclass(frozen=True)
@@ -141,22 +136,15 @@ class Mapping:
     encoding: str = "utf-8-sig"
     delimiter: str = ","
     path: str = "<mapping>"
-    lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+    source: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
 
     @property
     def items(self) -> list[str]:
         """The mapped item ids, in column order."""
         return list(self.columns.values())
 
-    def line_of(self, *path: str | int) -> int:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return 1
-
     def _problem(self, message: str, *path: str | int) -> Problem:
-        return Problem(self.line_of(*path), dotted(path), message)
+        return Problem(self.source.line_of(path), dotted(path), message)
 
     def check(self, policy: Policy) -> None:
         """Check the mapping against the program; :class:`MappingError` lists every problem."""
@@ -205,45 +193,16 @@ class Mapping:
         return index[self.external_ref], [index[c] for c in self.columns]
 
 
-def _yaml_lines(node: yaml.Node, path: tuple, out: dict[tuple, int]) -> None:
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            out[path + (key,)] = key_node.start_mark.line + 1
-            _yaml_lines(value_node, path + (key,), out)
-
-
 def load_mapping(path: str | Path, policy: Policy | None = None) -> Mapping:
     """Read an import mapping (YAML); check it against ``policy`` too when given.
 
     Raises :class:`MappingError` listing every problem with the mapping file's field and line.
     """
-    p = Path(path)
-    where = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MappingError(where, [Problem(1, "(file)", "no such file")]) from None
-    except UnicodeDecodeError:
-        raise MappingError(where, [Problem(1, "(file)", "the mapping must be UTF-8 text")]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MappingError(where, [Problem(mark.line + 1 if mark else 1, "(yaml)",
-                                           str(getattr(exc, "problem", exc)))]) from None
-    if not isinstance(data, dict):
-        raise MappingError(where, [Problem(1, "(root)", "the mapping must be a YAML mapping (key: value)")])
-    lines: dict[tuple, int] = {}
-    _yaml_lines(root, (), lines)
+    where = str(path)
+    data, source = read_yaml(read_text(path, MappingError), where, MappingError)
 
     def problem(message: str, *at: str) -> Problem:
-        key = tuple(at)
-        while key and key not in lines:
-            key = key[:-1]
-        return Problem(lines.get(key, 1), dotted(tuple(at)), message)
+        return Problem(source.line_of(tuple(at)), dotted(tuple(at)), message)
 
     problems: list[Problem] = []
     for key in data:
@@ -282,7 +241,7 @@ def load_mapping(path: str | Path, policy: Policy | None = None) -> Mapping:
     if problems:
         raise MappingError(where, problems)
     mapping = Mapping(subject_type=str(data["subject_type"]).strip(), external_ref=str(data["external_ref"]).strip(),
-                      columns=columns, encoding=codec, delimiter=delimiter, path=where, lines=lines)
+                      columns=columns, encoding=codec, delimiter=delimiter, path=where, source=source)
     if policy is not None:
         mapping.check(policy)
     return mapping
