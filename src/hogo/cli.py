@@ -20,7 +20,9 @@ from rich.table import Table
 
 from hogo.policy.loader import LoadedPolicy, PolicyError, load
 
-app = typer.Typer(help="hogo — APPI / My Number Act compliance: policy as code.", no_args_is_help=True)
+# Locals are never shown in tracebacks: they can hold personal values.
+app = typer.Typer(help="hogo — APPI / My Number Act compliance: policy as code.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
 policy_app = typer.Typer(help="Check, inventory and compare the privacy program (hogo.yaml).", no_args_is_help=True)
 notice_app = typer.Typer(help="Render the public privacy notice from the program.", no_args_is_help=True)
 law_app = typer.Typer(help="Look-ups in the law core: My Number, business days, era dates.", no_args_is_help=True)
