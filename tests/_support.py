@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from hogo.access.service import ConsentView
+
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
 
 
@@ -13,3 +15,6 @@ class ConsentFor:
 
     def has_consent(self, session, subject_id, purpose_id):
         return purpose_id in self.purposes
+
+    def view(self, session, subject_id):
+        return ConsentView()

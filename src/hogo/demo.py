@@ -13,7 +13,7 @@ The same ``seed`` gives the same people. Business keys are ``DEMO-<SUBJECT_TYPE>
 twice adds nothing the second time (the rows are rejected as duplicates).
 
 Reading: a demo actor may read the demo data for the purposes its role has. Purposes that need consent
-stay closed until consents are recorded (the default :class:`hogo.access.service.NoConsentRecorded`), so
+stay closed until the person's consent is recorded in the consent room (the demo records none), so
 :attr:`DemoReport.readable` lists the (actor, purpose, subject type, items) that can be read right away.
 """
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.service import Access
+from hogo.consent.service import Consents
 from hogo.db import make_engine, migrate, read_session_factory, session_factory, unit_of_work
 from hogo.policy.loader import load
 from hogo.policy.models import Policy
@@ -28,6 +29,7 @@ class Hogo:
     keyring: KeyRing
     vault: Vault
     access: Access
+    consents: Consents
 
     @property
     def read_sessions(self) -> sessionmaker[Session]:
@@ -46,6 +48,7 @@ class Hogo:
         self.keyring = keyring
         self.vault = Vault(self.policy, keyring)
         self.access.vault = self.vault
+        self.consents.vault = self.vault
         with unit_of_work(self.sessions) as s:
             count = self.vault.rotate(s)
             audit.append(s, action="keys.rotate", allowed=True, reasons=("ACC-ALLOWED",),
@@ -66,5 +69,7 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     keys = keyring or KeyRing.resolve(key_path)
     sessions = session_factory(engine)
     vault = Vault(program, keys)
-    access = Access(program, vault, sessions, read_sessions=read_session_factory(engine))
-    return Hogo(program, engine, sessions, keys, vault, access)
+    reads = read_session_factory(engine)
+    consents = Consents(program, vault, sessions, read_sessions=reads)
+    access = Access(program, vault, sessions, consent=consents, read_sessions=reads)
+    return Hogo(program, engine, sessions, keys, vault, access, consents)

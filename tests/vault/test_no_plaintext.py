@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from _support import ConsentFor
 from sqlalchemy import text
 
 from hogo.sdk import open_hogo
@@ -23,11 +24,6 @@ PLANTED = {
     "income": "7340000",
 }
 MY_NUMBER = "983205673214"
-
-
-class Consent:
-    def has_consent(self, session, subject_id, purpose_id):
-        return True
 
 
 def needles() -> list[bytes]:
@@ -54,7 +50,7 @@ def dump_bytes(h, db_url: str) -> bytes:
 
 def test_dump_contains_no_planted_personal_value(db_url):
     h = open_hogo(MINIMAL, db_url, keyring=KeyRing.generate())
-    h.access.consent = Consent()
+    h.access.consent = ConsentFor("credit_screening")
     screener = h.access.create_actor("screener", "screening_staff").id
     hr = h.access.create_actor("hr", "hr_staff").id
     customer = h.access.create_subject(screener, "customer", purpose_id="credit_screening", external_ref="C-77")

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hogo.law.categories import Category
-from hogo.policy.models import Policy
+from hogo.law.purposes import AcquisitionException, acquisition
+from hogo.policy.models import ConsentDocument, Policy, SpecialCareGround
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class AccessFacts:
     suspended: bool = False
     expired_items: frozenset[str] = frozenset()
     shredded: bool = False
+    opted_out: bool = False  # the person opted out of this (direct-marketing) purpose
+    guardian_missing: bool = False  # a consent covering the purpose exists but lacks a needed guardian's
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,10 @@ def decide(policy: Policy, facts: AccessFacts, items: Sequence[str]) -> AccessDe
         return _deny_all(items, "ACC-SHREDDED")
     if facts.suspended:
         return _deny_all(items, "ACC-SUSPENDED")
+    if facts.opted_out:
+        return _deny_all(items, "ACC-OPTED-OUT")
     if purpose.consent_required and not facts.consent_given:
-        return _deny_all(items, "ACC-NO-CONSENT")
+        return _deny_all(items, "ACC-GUARDIAN-CONSENT" if facts.guardian_missing else "ACC-NO-CONSENT")
 
     in_scope = {i.id: i for i in policy.items_of(purpose)}
     allowed: list[str] = []
@@ -89,3 +94,81 @@ def decide(policy: Policy, facts: AccessFacts, items: Sequence[str]) -> AccessDe
         else:
             allowed.append(item_id)
     return AccessDecision(tuple(allowed), withheld)
+
+
+# --- acquisition (writes) -----------------------------------------------------------------------------------
+
+_GROUND_EXCEPTION = {
+    SpecialCareGround.laws: AcquisitionException.LAWS,
+    SpecialCareGround.life_body_property: AcquisitionException.LIFE_BODY_PROPERTY,
+    SpecialCareGround.public_health: AcquisitionException.PUBLIC_HEALTH,
+    SpecialCareGround.state_cooperation: AcquisitionException.STATE_COOPERATION,
+    SpecialCareGround.academic: AcquisitionException.ACADEMIC,
+    SpecialCareGround.published: AcquisitionException.PUBLISHED_BY_PRESS_ETC,
+    SpecialCareGround.obvious_from_appearance: AcquisitionException.OBVIOUS_FROM_APPEARANCE,
+    SpecialCareGround.entrusted_or_joint_use: AcquisitionException.RECEIVED_VIA_27_5,
+}
+
+
+@dataclass(frozen=True)
+class AcquisitionFacts:
+    """What the service knows when values are written: where they come from, which consents are in force."""
+
+    purpose_id: str
+    source: str = "direct"
+    consented_documents: frozenset[str] = frozenset()  # documents with the person's valid consent in force
+
+
+def acquisition_refusals(policy: Policy, facts: AcquisitionFacts, items: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Items that must not be acquired for the purpose, with the reasons (empty: all may be stored).
+
+    * ``collected: false`` — the program promises never to collect it: ACC-NOT-COLLECTED;
+    * data from a public source (官報, 電話帳 …) is used only within that source's purpose; the program
+      lists no public source's purposes, so a public-source write for a purpose that rests on the person's
+      consent (``consent_required``) is refused: ACC-PUBLIC-SOURCE;
+    * special-care (要配慮): prior consent — a document in force naming the item or covering the purpose —
+      or the purpose's ``special_care_ground`` (Art. 20(2)); otherwise APPI-20-2;
+    * highly sensitive (機微): the item states its ``necessity`` and an explicit written consent in force names
+      the item (or a listed legal case applies via ``special_care_ground``); otherwise FIN-GL-5.
+
+    Decided by :func:`hogo.law.purposes.acquisition`. A purpose the person was never told of (not in the
+    published policy) is already refused by :func:`decide` (APPI-18-1).
+    """
+    purpose = policy.purpose(facts.purpose_id)
+    if purpose is None:
+        return {}
+    docs: list[ConsentDocument] = [d for d in policy.consent_documents if d.id in facts.consented_documents]
+    exception = _GROUND_EXCEPTION.get(purpose.special_care_ground) if purpose.special_care_ground else None
+    refused: dict[str, tuple[str, ...]] = {}
+    for item_id in items:
+        item = policy.item(item_id)
+        if item is None:
+            continue
+        codes: list[str] = []
+        if not item.collected:
+            codes.append("ACC-NOT-COLLECTED")
+        if facts.source == "public" and purpose.consent_required:
+            codes.append("ACC-PUBLIC-SOURCE")
+        if item.category == Category.SPECIAL_CARE:
+            covered = any(item.id in d.items or purpose.id in d.purposes for d in docs)
+            decision = acquisition(item.category, covered, exception)
+            if not decision.allowed:
+                codes.extend(decision.reasons)
+        elif item.category == Category.HIGHLY_SENSITIVE:
+            covered = item.necessity is not None and any(d.explicit_written and item.id in d.items for d in docs)
+            decision = acquisition(item.category, covered, exception)
+            if not decision.allowed:
+                codes.extend(decision.reasons)
+        if codes:
+            refused[item_id] = tuple(codes)
+    return refused
+
+
+def with_refusals(decision: AccessDecision, refusals: dict[str, tuple[str, ...]]) -> AccessDecision:
+    """``decision`` with more items withheld (their codes appended to any they already had)."""
+    if not refusals:
+        return decision
+    withheld = dict(decision.withheld)
+    for item, codes in refusals.items():
+        withheld[item] = tuple(dict.fromkeys((*withheld.get(item, ()), *codes)))
+    return AccessDecision(tuple(i for i in decision.allowed if i not in refusals), withheld, decision.reasons)

@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.models import Actor, ApiToken, Suspension
-from hogo.access.rules import AccessDecision, AccessFacts, decide
+from hogo.access.rules import (
+    AccessDecision,
+    AccessFacts,
+    AcquisitionFacts,
+    acquisition_refusals,
+    decide,
+    with_refusals,
+)
 from hogo.db import unit_of_work
 from hogo.policy.models import ID_PATTERN, Policy
 from hogo.vault.models import Channel, Record, Source, Subject, new_id, utcnow
@@ -31,17 +38,31 @@ ALL_PURPOSES = "*"
 TOKEN_PREFIX = "hogo_"
 
 
+@dataclass(frozen=True)
+class ConsentView:
+    """The parts of a subject's consent state the access engine uses (sets of ids)."""
+
+    valid_documents: frozenset[str] = frozenset()  # consent documents in force
+    guardian_missing: frozenset[str] = frozenset()  # given by a minor without the needed guardian's consent
+    opted_out: frozenset[str] = frozenset()  # purposes the person opted out of
+
+
 class ConsentSource(Protocol):
-    """Whether a subject's consent covers a purpose; the consent room implements it."""
+    """A subject's consents; the consent room (:class:`hogo.consent.service.Consents`) implements it."""
 
     def has_consent(self, session: Session, subject_id: str, purpose_id: str) -> bool: ...
 
+    def view(self, session: Session, subject_id: str) -> ConsentView: ...
+
 
 class NoConsentRecorded:
-    """The default until consents are recorded: consent-required purposes are refused."""
+    """No consents at all: consent-required purposes are refused, nothing is opted out."""
 
     def has_consent(self, session: Session, subject_id: str, purpose_id: str) -> bool:
         return False
+
+    def view(self, session: Session, subject_id: str) -> ConsentView:
+        return ConsentView()
 
 
 class AccessDenied(PermissionError):
@@ -140,9 +161,16 @@ class Access:
         purpose = self.policy.purpose(purpose_id)
         consent = bool(purpose and purpose.consent_required
                        and self.consent.has_consent(s, subject.id, purpose_id))
+        view = self.consent_view(s, subject.id)
+        guardian_missing = bool(purpose and purpose.consent_required and not consent and any(
+            purpose_id in d.purposes for d in self.policy.consent_documents if d.id in view.guardian_missing))
         return AccessFacts(role, purpose_id, subject.subject_type, consent_given=consent,
                            suspended=suspended is not None, expired_items=expired,
-                           shredded=subject.shredded_at is not None)
+                           shredded=subject.shredded_at is not None, opted_out=purpose_id in view.opted_out,
+                           guardian_missing=guardian_missing)
+
+    def consent_view(self, s: Session, subject_id: str) -> ConsentView:
+        return self.consent.view(s, subject_id)
 
     def _check_ids(self, purpose_id: str, items: Sequence[str] = ()) -> None:
         """Refuse malformed purposes and unknown items as bad input, before anything reaches the audit chain
@@ -217,6 +245,10 @@ class Access:
         with unit_of_work(self.sessions) as s:
             subject = self._subject(s, subject_id)
             decision = decide(self.policy, self._facts(s, actor_id, purpose_id, subject, ()), items)
+            if not decision.reasons:  # acquisition checks (Art. 20, FIN-GL-5, the program's promises)
+                view = self.consent_view(s, subject_id)
+                decision = with_refusals(decision, acquisition_refusals(
+                    self.policy, AcquisitionFacts(purpose_id, str(source), view.valid_documents), items))
             if decision.withheld:
                 denied = self._refuse(s, "write", actor_id, subject_id, purpose_id, items, decision)
             else:

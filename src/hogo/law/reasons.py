@@ -765,3 +765,65 @@ _register_builtin(
         ),
     ]
 )
+
+# --- consent, opt-outs and acquisition (the consent room and the access engine's write checks) ------------
+_register_builtin(
+    [
+        (
+            "ACC-OPTED-OUT",
+            "APPI Art. 35 (suspension of use at the person's request; direct-marketing stop)",
+            "個人情報保護法第35条（利用停止等・ダイレクトメール送付の中止）",
+            "本人の申出により、この目的（ダイレクトマーケティング）での利用は停止されている。",
+            "The person asked that use for this (direct-marketing) purpose stop.",
+        ),
+        (
+            "ACC-GUARDIAN-CONSENT",
+            "PPC APPI Q&A 1-62 (consent of the legal representative)",
+            "個人情報保護委員会Q&A 1-62（法定代理人等の同意）",
+            "本人は同意の時点で法定代理人の同意を要する年齢であり、法定代理人による同意が記録されていない。",
+            "The person was below the age needing a legal representative's consent and no guardian's consent is recorded.",
+        ),
+        (
+            "ACC-NOT-COLLECTED",
+            "APPI Art. 20(1), 21 (the program states this item is never acquired)",
+            "個人情報保護法第20条第1項・第21条（取得しないと公表している項目）",
+            "この項目は取得しないとプライバシーポリシーで定めているため、記録できない。",
+            "The program promises never to collect this item; it cannot be stored.",
+        ),
+        (
+            "ACC-PUBLIC-SOURCE",
+            "APPI Art. 18(1), 20(1) (public-source data used within that source's purpose)",
+            "個人情報保護法第18条第1項・第20条第1項（公開情報の取得元の目的の範囲内での利用）",
+            "公開情報源（官報・電話帳等）から得た情報は、本人の同意に基づく利用目的には用いられない。",
+            "Data taken from a public source (official gazette, phone directory …) is not used for a purpose that rests on the person's consent.",
+        ),
+        (
+            "CNS-DOCUMENT",
+            "APPI Art. 18(1), 27(1) (consent to a declared document)",
+            "個人情報保護法第18条第1項・第27条第1項（定められた同意書への同意）",
+            "ポリシーに定められていない同意書、又は効力のない版である。",
+            "Not a consent document of the policy, or not a version in effect.",
+        ),
+        (
+            "CNS-NOT-GIVEN",
+            "APPI Art. 18(1) (withdrawal of consent)",
+            "個人情報保護法第18条第1項（同意の撤回）",
+            "撤回・失効の対象となる有効な同意が記録されていない。",
+            "There is no consent in force to withdraw or expire.",
+        ),
+        (
+            "CNS-GUARDIAN",
+            "PPC APPI Q&A 1-62 (the legal representative is a person of their own)",
+            "個人情報保護委員会Q&A 1-62（法定代理人は本人とは別の者）",
+            "法定代理人は、本人とは別の登録済みの者でなければならない。",
+            "The legal representative must be a registered person other than the subject.",
+        ),
+        (
+            "CNS-NOT-DIRECT-MARKETING",
+            "APPI Art. 35 (opt-out of direct marketing)",
+            "個人情報保護法第35条（ダイレクトマーケティングの停止）",
+            "オプトアウト（利用停止の申出）の対象はダイレクトマーケティングの利用目的に限られる。その他の目的は利用停止請求の手続による。",
+            "Opt-outs apply only to direct-marketing purposes; other purposes go through the suspension-request procedure.",
+        ),
+    ]
+)

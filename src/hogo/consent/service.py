@@ -1,0 +1,314 @@
+"""The consent room's operations: give, withdraw, expire, opt out (and back in), the state, receipts.
+
+Every operation inserts rows — never updates them — and appends to the audit chain in the same
+transaction. :class:`Consents` is also the access engine's :class:`hogo.access.service.ConsentSource`:
+``has_consent`` answers whether a subject's consent in force covers a purpose (and the purpose is not
+opted out), ``state`` gives the engine the documents in force, the ones lacking a needed guardian's
+consent and the opted-out purposes.
+
+Minors: a person's age comes from their stored birth date — the first item of the policy with format
+``date`` whose id contains ``birth`` (e.g. ``birth_date``), decrypted through the vault inside the
+service. A consent counts only if, on the day it was given, the person did not need a legal
+representative (see :func:`hogo.consent.rules.guardian_needed`) or it was given with
+``guardian_subject_id``. Without a stored birth date the age is unknown and the consent counts as the
+person's own (the business must then check the age on the form, as the paper process does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hogo.access import audit
+from hogo.access.service import ConsentView
+from hogo.consent.models import ConsentChannel, ConsentEvent, ConsentEventKind, OptOutEvent, OptOutEventKind
+from hogo.consent.rules import age_on, guardian_needed, latest_by, version_at
+from hogo.db import unit_of_work
+from hogo.law.era import parse_date_any
+from hogo.policy.models import ConsentDocument, Item, Policy, ValueFormat
+from hogo.vault.models import Subject, new_id, utcnow
+from hogo.vault.service import ShreddedError, Vault, VaultError
+
+
+class ConsentError(VaultError):
+    """Bad input to the consent room (unknown document, nothing to withdraw, opt-out of a non-DM purpose)."""
+
+
+@dataclass(frozen=True)
+class DocumentConsent:
+    """A consent document the person's latest event for is ``given``."""
+
+    document_id: str
+    version: str
+    current_version: str | None  # the version in effect today; differs when re-consent may be due
+    given_at: dt.datetime
+    channel: str
+    evidence_ref: str | None
+    event_id: str
+    guardian_subject_id: str | None
+    guardian_needed: bool  # the person needed a legal representative when consenting
+    valid: bool  # counts: not withdrawn/expired, and a needed guardian consented
+    purposes: tuple[str, ...]
+    provisions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What a person's consents cover now."""
+
+    subject_id: str
+    documents: tuple[DocumentConsent, ...] = ()
+    opted_out: frozenset[str] = frozenset()
+    purposes: frozenset[str] = field(default_factory=frozenset)  # covered by valid consents, not opted out
+    provisions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def valid_documents(self) -> frozenset[str]:
+        return frozenset(d.document_id for d in self.documents if d.valid)
+
+    @property
+    def guardian_missing(self) -> frozenset[str]:
+        """Documents given by a person who needed a guardian's consent, without it."""
+        return frozenset(d.document_id for d in self.documents if d.guardian_needed and not d.valid)
+
+    @property
+    def with_guardian(self) -> frozenset[str]:
+        return frozenset(d.document_id for d in self.documents if d.valid and d.guardian_subject_id)
+
+
+def _document(policy: Policy, document_id: str) -> ConsentDocument:
+    doc = next((d for d in policy.consent_documents if d.id == document_id), None)
+    if doc is None:
+        raise ConsentError("document_id", "CNS-DOCUMENT", "not a consent document of the policy")
+    return doc
+
+
+def birth_item(policy: Policy) -> Item | None:
+    return next((i for i in policy.items if i.format is ValueFormat.date and "birth" in i.id), None)
+
+
+@dataclass
+class Consents:
+    """The consent room bound to one program; a :class:`hogo.access.service.ConsentSource`."""
+
+    policy: Policy
+    vault: Vault
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session] | None = None
+
+    # --- facts ----------------------------------------------------------------------------------------------
+
+    def birth_date(self, session: Session, subject_id: str) -> dt.date | None:
+        item = birth_item(self.policy)
+        if item is None:
+            return None
+        records = self.vault.current(session, subject_id, [item.id])
+        if not records:
+            return None
+        try:
+            value = self.vault.decrypt(session, records[:1])[records[0].id]
+            return parse_date_any(value)
+        except (ShreddedError, ValueError):
+            return None
+
+    def state(self, session: Session, subject_id: str, on: dt.date | None = None) -> ConsentState:
+        """The documents in force for the person (with guardian validity), opt-outs, what they cover."""
+        today = on or dt.date.today()
+        events = session.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id)).all()
+        birth = self.birth_date(session, subject_id) if events else None
+        documents = []
+        for doc_id, ev in sorted(latest_by(events, "document_id").items()):
+            assert isinstance(ev, ConsentEvent)
+            if ev.event != ConsentEventKind.given:
+                continue
+            doc = next((d for d in self.policy.consent_documents if d.id == doc_id), None)
+            if doc is None:  # the document was removed from the program: its consent covers nothing now
+                continue
+            needed = birth is not None and guardian_needed(self.policy, age_on(birth, ev.at.date()), ev.at.date())
+            current = version_at(doc, today)
+            documents.append(DocumentConsent(
+                document_id=doc_id, version=ev.version, current_version=current.version if current else None,
+                given_at=ev.at, channel=ev.channel, evidence_ref=ev.evidence_ref, event_id=ev.id,
+                guardian_subject_id=ev.guardian_subject_id, guardian_needed=needed,
+                valid=not needed or ev.guardian_subject_id is not None,
+                purposes=tuple(doc.purposes), provisions=tuple(doc.provisions)))
+        opt_events = session.scalars(select(OptOutEvent).where(OptOutEvent.subject_id == subject_id)).all()
+        opted_out = frozenset(p for p, e in latest_by(opt_events, "purpose_id").items()
+                              if e.event == OptOutEventKind.opted_out)  # type: ignore[attr-defined]
+        valid = [d for d in documents if d.valid]
+        purposes = frozenset(p for d in valid for p in d.purposes) - opted_out
+        provisions = frozenset(p for d in valid for p in d.provisions)
+        return ConsentState(subject_id, tuple(documents), opted_out, purposes, provisions)
+
+    def view(self, session: Session, subject_id: str) -> ConsentView:
+        """What the access engine needs of the state (see :class:`hogo.access.service.ConsentSource`)."""
+        st = self.state(session, subject_id)
+        return ConsentView(frozenset(st.valid_documents), frozenset(st.guardian_missing), frozenset(st.opted_out))
+
+    def has_consent(self, session: Session, subject_id: str, purpose_id: str) -> bool:
+        """A given, not withdrawn or expired consent (with a guardian where needed) covering the purpose,
+        and the purpose not opted out."""
+        return purpose_id in self.state(session, subject_id).purposes
+
+    def history(self, session: Session, subject_id: str) -> list[ConsentEvent]:
+        """Every consent event of the person, oldest first (withdrawn consents stay here)."""
+        return list(session.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id)
+                                    .order_by(ConsentEvent.at, ConsentEvent.recorded_at)))
+
+    # --- events ---------------------------------------------------------------------------------------------
+
+    def _subject(self, session: Session, subject_id: str, field_name: str = "subject_id") -> Subject:
+        subject = session.get(Subject, subject_id)
+        if subject is None:
+            raise VaultError(field_name, "VAULT-SUBJECT", "no such subject")
+        return subject
+
+    @staticmethod
+    def _at(at: dt.datetime | None) -> dt.datetime:
+        if at is None:
+            return utcnow()
+        if at.tzinfo is None:
+            raise ConsentError("at", "CNS-TIME", "timestamps must be timezone-aware")
+        return at
+
+    @staticmethod
+    def _channel(channel: str) -> str:
+        try:
+            return str(ConsentChannel(channel))
+        except ValueError:
+            raise ConsentError("channel", "CNS-CHANNEL",
+                               f"channel must be one of {', '.join(c.value for c in ConsentChannel)}") from None
+
+    def give(self, subject_id: str, document_id: str, version: str | None = None, *, channel: str,
+             evidence_ref: str | None = None, actor_id: str | None = None, guardian_subject_id: str | None = None,
+             at: dt.datetime | None = None) -> ConsentEvent:
+        """Record that the person (or their legal representative) agreed to a document's version.
+
+        ``version`` defaults to the version in effect at ``at``; a version not yet in effect is refused.
+        """
+        doc = _document(self.policy, document_id)
+        when = self._at(at)
+        chan = self._channel(channel)
+        if version is None:
+            chosen = version_at(doc, when.date())
+            if chosen is None:
+                raise ConsentError("version", "CNS-DOCUMENT", "no version of the document is in effect yet")
+        else:
+            chosen = next((v for v in doc.versions if v.version == version), None)
+            if chosen is None or chosen.effective_from > when.date():
+                raise ConsentError("version", "CNS-DOCUMENT", "not a version of the document in effect")
+        with unit_of_work(self.sessions) as s:
+            self._subject(s, subject_id)
+            if guardian_subject_id is not None and (
+                    guardian_subject_id == subject_id or s.get(Subject, guardian_subject_id) is None):
+                raise ConsentError("guardian_subject_id", "CNS-GUARDIAN",
+                                   "the legal representative must be another registered subject")
+            ev = ConsentEvent(id=new_id(), subject_id=subject_id, document_id=doc.id, version=chosen.version,
+                              event=str(ConsentEventKind.given), at=when, channel=chan, evidence_ref=evidence_ref,
+                              actor_id=actor_id, guardian_subject_id=guardian_subject_id, recorded_at=utcnow())
+            s.add(ev)
+            s.flush()
+            audit.append(s, action="consent.give", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                         reasons=("APPI-18-1",),
+                         detail={"event_id": ev.id, "document_id": doc.id, "version": chosen.version,
+                                 "channel": chan, "guardian": guardian_subject_id is not None})
+        return ev
+
+    def _end(self, kind: ConsentEventKind, subject_id: str, document_id: str, *, channel: str,
+             evidence_ref: str | None, actor_id: str | None, at: dt.datetime | None) -> ConsentEvent:
+        doc = _document(self.policy, document_id)
+        when = self._at(at)
+        chan = self._channel(channel)
+        with unit_of_work(self.sessions) as s:
+            self._subject(s, subject_id)
+            events = s.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id,
+                                                          ConsentEvent.document_id == doc.id)).all()
+            last = latest_by(events, "document_id").get(doc.id)
+            if last is None or last.event != ConsentEventKind.given:  # type: ignore[attr-defined]
+                raise ConsentError("document_id", "CNS-NOT-GIVEN", "no consent in force for this document")
+            ev = ConsentEvent(id=new_id(), subject_id=subject_id, document_id=doc.id,
+                              version=last.version,  # type: ignore[attr-defined]
+                              event=str(kind), at=max(when, last.at),  # type: ignore[attr-defined]
+                              channel=chan, evidence_ref=evidence_ref, actor_id=actor_id,
+                              guardian_subject_id=None, recorded_at=utcnow())
+            s.add(ev)
+            s.flush()
+            audit.append(s, action=f"consent.{'withdraw' if kind is ConsentEventKind.withdrawn else 'expire'}",
+                         allowed=True, actor_id=actor_id, subject_id=subject_id, reasons=("APPI-18-1",),
+                         detail={"event_id": ev.id, "document_id": doc.id, "version": ev.version,
+                                 "channel": chan})
+        return ev
+
+    def withdraw(self, subject_id: str, document_id: str, *, channel: str, evidence_ref: str | None = None,
+                 actor_id: str | None = None, at: dt.datetime | None = None) -> ConsentEvent:
+        """The person takes their consent back: from now on it covers nothing (its history stays)."""
+        return self._end(ConsentEventKind.withdrawn, subject_id, document_id, channel=channel,
+                         evidence_ref=evidence_ref, actor_id=actor_id, at=at)
+
+    def expire(self, subject_id: str, document_id: str, *, channel: str = "written", evidence_ref: str | None = None,
+               actor_id: str | None = None, at: dt.datetime | None = None) -> ConsentEvent:
+        """A consent ends without the person's act (term ended, superseded form)."""
+        return self._end(ConsentEventKind.expired, subject_id, document_id, channel=channel,
+                         evidence_ref=evidence_ref, actor_id=actor_id, at=at)
+
+    def _opt(self, kind: OptOutEventKind, subject_id: str, purpose_id: str, *, channel: str,
+             evidence_ref: str | None, actor_id: str | None, at: dt.datetime | None) -> OptOutEvent:
+        purpose = self.policy.purpose(purpose_id)
+        if purpose is None:
+            raise ConsentError("purpose", "VAULT-PURPOSE", "not a purpose of the policy")
+        if not purpose.direct_marketing:
+            raise ConsentError("purpose", "CNS-NOT-DIRECT-MARKETING",
+                               "opt-outs apply only to direct-marketing purposes (use a suspension request)")
+        when = self._at(at)
+        chan = self._channel(channel)
+        with unit_of_work(self.sessions) as s:
+            self._subject(s, subject_id)
+            ev = OptOutEvent(id=new_id(), subject_id=subject_id, purpose_id=purpose_id, event=str(kind), at=when,
+                             channel=chan, evidence_ref=evidence_ref, actor_id=actor_id, recorded_at=utcnow())
+            s.add(ev)
+            s.flush()
+            audit.append(s, action=f"consent.{'opt_out' if kind is OptOutEventKind.opted_out else 'opt_in'}",
+                         allowed=True, actor_id=actor_id, subject_id=subject_id, purpose_id=purpose_id,
+                         reasons=("ACC-OPTED-OUT",) if kind is OptOutEventKind.opted_out else ("ACC-ALLOWED",),
+                         detail={"event_id": ev.id, "channel": chan})
+        return ev
+
+    def opt_out(self, subject_id: str, purpose_id: str, *, channel: str = "web", evidence_ref: str | None = None,
+                actor_id: str | None = None, at: dt.datetime | None = None) -> OptOutEvent:
+        """Stop use for a direct-marketing purpose (DM refusal); other purposes are refused with
+        CNS-NOT-DIRECT-MARKETING — they are stopped by a suspension request (Art. 35), not here."""
+        return self._opt(OptOutEventKind.opted_out, subject_id, purpose_id, channel=channel,
+                         evidence_ref=evidence_ref, actor_id=actor_id, at=at)
+
+    def opt_in(self, subject_id: str, purpose_id: str, *, channel: str = "web", evidence_ref: str | None = None,
+               actor_id: str | None = None, at: dt.datetime | None = None) -> OptOutEvent:
+        """The person takes an opt-out back."""
+        return self._opt(OptOutEventKind.opted_in, subject_id, purpose_id, channel=channel,
+                         evidence_ref=evidence_ref, actor_id=actor_id, at=at)
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def current_state(self, subject_id: str) -> ConsentState:
+        with (self.read_sessions or self.sessions)() as s:
+            self._subject(s, subject_id)
+            return self.state(s, subject_id)
+
+    def receipt(self, subject_id: str, document_id: str) -> dict:
+        """A Kantara Consent Receipt (v1.1) for the person's latest consent to the document."""
+        from hogo.consent.receipts import build_receipt
+
+        doc = _document(self.policy, document_id)
+        with (self.read_sessions or self.sessions)() as s:
+            self._subject(s, subject_id)
+            events = s.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id,
+                                                          ConsentEvent.document_id == doc.id)
+                               .order_by(ConsentEvent.at, ConsentEvent.recorded_at)).all()
+            given = [e for e in events if e.event == ConsentEventKind.given]
+            if not given:
+                raise ConsentError("document_id", "CNS-NOT-GIVEN", "the person never consented to this document")
+            state = self.state(s, subject_id)
+        held = next((d for d in state.documents if d.document_id == doc.id), None)
+        return build_receipt(self.policy, doc, given[-1], events[-1], held)
