@@ -6,7 +6,7 @@ The service gathers the facts (the actor's role, consent, suspensions, retention
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hogo.law.categories import Category
@@ -117,6 +117,7 @@ class AcquisitionFacts:
     purpose_id: str
     source: str = "direct"
     consented_documents: frozenset[str] = frozenset()  # documents with the person's valid consent in force
+    detected: Mapping[str, frozenset[str]] = field(default_factory=dict)  # free-text item → kinds found in it
 
 
 def acquisition_refusals(policy: Policy, facts: AcquisitionFacts, items: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -130,6 +131,10 @@ def acquisition_refusals(policy: Policy, facts: AcquisitionFacts, items: Sequenc
       or the purpose's ``special_care_ground`` (Art. 20(2)); otherwise APPI-20-2;
     * highly sensitive (機微): the item states its ``necessity`` and an explicit written consent in force names
       the item (or a listed legal case applies via ``special_care_ground``); otherwise FIN-GL-5.
+
+    * free text (``facts.detected``, found by :mod:`hogo.detect` in what staff typed): special-care
+      information in an item that is not special-care is judged as special-care (APPI-20-2 + DET-SPECIAL-CARE);
+      a My Number outside a My Number purpose is refused (MNA-20 + DET-MY-NUMBER).
 
     Decided by :func:`hogo.law.purposes.acquisition`. A purpose the person was never told of (not in the
     published policy) is already refused by :func:`decide` (APPI-18-1).
@@ -159,6 +164,14 @@ def acquisition_refusals(policy: Policy, facts: AcquisitionFacts, items: Sequenc
             decision = acquisition(item.category, covered, exception)
             if not decision.allowed:
                 codes.extend(decision.reasons)
+        found = facts.detected.get(item_id, frozenset())
+        if "special_care" in found and item.category not in (Category.SPECIAL_CARE, Category.HIGHLY_SENSITIVE):
+            covered = any(item.id in d.items or purpose.id in d.purposes for d in docs)
+            decision = acquisition(Category.SPECIAL_CARE, covered, exception)
+            if not decision.allowed:
+                codes.extend((*decision.reasons, "DET-SPECIAL-CARE"))
+        if "my_number" in found and item.category != Category.MY_NUMBER and not purpose.my_number:
+            codes.extend(("MNA-20", "DET-MY-NUMBER"))
         if codes:
             refused[item_id] = tuple(codes)
     return refused

@@ -30,11 +30,15 @@ from hogo.access.rules import (
     with_refusals,
 )
 from hogo.db import unit_of_work
-from hogo.policy.models import ID_PATTERN, Policy
+from hogo.detect import scan
+from hogo.policy.models import ID_PATTERN, Policy, ValueFormat
 from hogo.vault.models import Channel, Record, Source, Subject, new_id, utcnow
 from hogo.vault.service import Vault, VaultError
 
 ALL_PURPOSES = "*"
+#: Kinds looked for in free-text items on write, and the score a finding needs to count.
+FREE_TEXT_KINDS = frozenset({"special_care", "my_number"})
+FREE_TEXT_MIN_SCORE = 0.8
 TOKEN_PREFIX = "hogo_"
 
 
@@ -247,8 +251,8 @@ class Access:
             decision = decide(self.policy, self._facts(s, actor_id, purpose_id, subject, ()), items)
             if not decision.reasons:  # acquisition checks (Art. 20, FIN-GL-5, the program's promises)
                 view = self.consent_view(s, subject_id)
-                decision = with_refusals(decision, acquisition_refusals(
-                    self.policy, AcquisitionFacts(purpose_id, str(source), view.valid_documents), items))
+                facts = AcquisitionFacts(purpose_id, str(source), view.valid_documents, self._detect(values))
+                decision = with_refusals(decision, acquisition_refusals(self.policy, facts, items))
             if decision.withheld:
                 denied = self._refuse(s, "write", actor_id, subject_id, purpose_id, items, decision)
             else:
@@ -261,6 +265,18 @@ class Access:
         if denied:
             raise denied
         return WriteResult(subject_id, {r.item_id: r.id for r in records}, entry.seq)
+
+    def _detect(self, values: Mapping[str, str]) -> dict[str, frozenset[str]]:
+        """What staff typed into free-text items: special-care information or a My Number is not stored
+        silently but judged by the acquisition rules."""
+        found: dict[str, frozenset[str]] = {}
+        for item_id, value in values.items():
+            item = self.policy.item(item_id)
+            if item is not None and item.format is ValueFormat.text:
+                kinds = frozenset(f.kind for f in scan(value, kinds=FREE_TEXT_KINDS) if f.score >= FREE_TEXT_MIN_SCORE)
+                if kinds:
+                    found[item_id] = kinds
+        return found
 
     def search(self, actor_id: str, item_id: str, value: str, *, purpose_id: str) -> list[str]:
         """Who has this value (by blind index) — itself a purpose-bound, audited use of the item."""

@@ -722,6 +722,20 @@ _register_builtin(
             "The actor's role is not allowed to verify or export the audit log.",
         ),
         (
+            "DET-SPECIAL-CARE",
+            "APPI Art. 20(2) (special-care information found in free text)",
+            "個人情報保護法第20条第2項（自由記述中の要配慮個人情報）",
+            "自由記述の項目に要配慮個人情報（病歴・障害・犯罪の経歴等）が含まれているため、要配慮個人情報として取り扱う。",
+            "A free-text item contains special-care information (medical history, disability, criminal record …) and is handled as such.",
+        ),
+        (
+            "DET-MY-NUMBER",
+            "My Number Act Art. 20 (a My Number found in free text)",
+            "番号法第20条（自由記述中の個人番号）",
+            "自由記述の項目に個人番号が含まれている。個人番号関係事務以外で個人番号を収集・保管してはならない。",
+            "A free-text item contains a My Number, which may be collected or kept only for My Number affairs.",
+        ),
+        (
             "ACC-NO-CONSENT",
             "APPI Art. 18(1) (consent the program requires)",
             "個人情報保護法第18条第1項（プログラムが求める同意）",
