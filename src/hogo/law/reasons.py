@@ -841,3 +841,97 @@ _register_builtin(
         ),
     ]
 )
+
+# --- third-party provision, records, cross-border and personal-related information (provision) -----------
+_register_builtin(
+    [
+        (
+            "APPI-16-2",
+            "国の機関・地方公共団体・独立行政法人等・地方独立行政法人（法16条2項各号の者）は、確認・記録義務（法29条・30条）の「第三者」から除かれる。",
+            'State organs, local governments and (local) incorporated administrative agencies (Art. 16(2)) are excluded from "third party" for the record duties of Arts. 29 and 30.',
+        ),
+        (
+            "APPI-30-1-1",
+            "第三者から個人データの提供を受けるときは、提供者の氏名又は名称・住所（法人は代表者の氏名）を確認しなければならない。",
+            "On receiving personal data from a third party, confirm the provider's name, address and (for a corporation) representative.",
+        ),
+        (
+            "APPI-30-1-2",
+            "第三者から個人データの提供を受けるときは、提供者による当該個人データの取得の経緯を確認しなければならない。",
+            "On receiving personal data from a third party, confirm how the provider acquired the data.",
+        ),
+        (
+            "APPI-31-1-1",
+            "個人関連情報の提供先が個人データとして取得することを認める本人の同意が得られていることを確認しなければならない。",
+            "Confirm that the recipient obtained the person's consent to its acquiring the personal-related information as personal data.",
+        ),
+        (
+            "APPI-31-1-2",
+            "外国にある提供先の場合は、本人の同意を得ようとする際に規則17条の情報（国名・制度・提供先の措置）が本人に提供されていることも確認しなければならない。",
+            "For a recipient in a foreign country, also confirm that the Rules 17 information (country, its system, the recipient's measures) was given when consent was sought.",
+        ),
+        (
+            "APPI-RULES-16",
+            "APPI Rules Art. 16",
+            "個人情報保護法施行規則第16条",
+            "基準適合体制は、提供者と提供先の間の契約・内規等の適切かつ合理的な方法による法の趣旨に沿った措置の実施の確保、又は提供先の国際的な枠組み（APEC CBPR等）に基づく認定により整備される。",
+            "A standards-meeting system exists where a contract, group rules or similar ensure the recipient's measures in line with the Act, or the recipient holds an international-framework certification (APEC CBPR).",
+        ),
+        (
+            "APPI-RULES-17-2",
+            "APPI Rules Art. 17(2)",
+            "個人情報保護法施行規則第17条第2項",
+            "外国提供の同意を得るときは、当該外国の名称、適切かつ合理的な方法で得た当該外国の個人情報保護制度の情報、提供先が講ずる保護措置の情報を本人に提供しなければならない。",
+            "When seeking consent to foreign provision, give the country's name, information on its protection system obtained appropriately, and the recipient's protective measures.",
+        ),
+        (
+            "APPI-RULES-17-3",
+            "APPI Rules Art. 17(3)",
+            "個人情報保護法施行規則第17条第3項",
+            "同意を得る時点で外国を特定できない場合は、その旨及び理由、並びに参考となる情報（候補国等）があればそれを提供すれば足りる。",
+            "If the country cannot be identified when consent is sought, state so with the reason and give any reference information (e.g. candidate countries).",
+        ),
+        (
+            "APPI-RULES-18-1",
+            "APPI Rules Art. 18(1)",
+            "個人情報保護法施行規則第18条第1項",
+            "基準適合体制により外国に提供した場合は、提供先の相当措置の実施状況等を定期的に確認し、実施に支障が生じたときは対処し、継続的な実施の確保が困難となったときは提供を停止しなければならない。",
+            "After providing abroad under a standards-meeting system, periodically check the recipient's measures, act on obstacles, and stop providing when continued implementation becomes difficult.",
+        ),
+        (
+            "APPI-RULES-19-2",
+            "APPI Rules Art. 19(2)",
+            "個人情報保護法施行規則第19条第2項",
+            "継続的・反復的な提供については記録を一括して作成できるが、オプトアウト（法27条2項）による提供は除かれる。",
+            "Records of continuous or repeated provision may be made in bulk, except for opt-out provision (Art. 27(2)).",
+        ),
+        (
+            "APPI-RULES-20-1",
+            "APPI Rules Art. 20(1)",
+            "個人情報保護法施行規則第20条第1項",
+            "提供者の記録事項: オプトアウトによる提供は提供年月日、同意による提供は本人の同意を得ている旨、いずれも提供先の氏名等・本人を特定する事項・個人データの項目。",
+            "Provider record items: the date for opt-out provision, the person's consent for consent-based provision, and in both cases the recipient, the person and the data items.",
+        ),
+        (
+            "APPI-RULES-21",
+            "APPI Rules Art. 21",
+            "個人情報保護法施行規則第21条",
+            "提供者の記録は、契約書等による代替は最後の提供日から起算して1年、一括作成は最後の提供日から起算して3年、その他は作成日から起算して3年を経過する日まで保存しなければならない。",
+            "Provider records are kept: contract substitute 1 year from the last provision, bulk 3 years from the last provision, otherwise 3 years from creation.",
+        ),
+        (
+            "APPI-RULES-24-1",
+            "APPI Rules Art. 24(1)",
+            "個人情報保護法施行規則第24条第1項",
+            "受領者の記録事項: オプトアウトによる受領は受領年月日と委員会による公表、同意による受領は本人の同意を得ている旨、いずれも提供者の氏名等・取得の経緯・本人を特定する事項・個人データの項目。",
+            "Recipient record items: date and PPC publication for opt-out receipt, consent for consent-based receipt, and in all cases the provider and its acquisition, the person and the data items.",
+        ),
+        (
+            "APPI-RULES-25",
+            "APPI Rules Art. 25",
+            "個人情報保護法施行規則第25条",
+            "受領者の記録は、契約書等による代替は最後の受領日から起算して1年、一括作成は最後の受領日から起算して3年、その他は作成日から起算して3年を経過する日まで保存しなければならない。",
+            "Recipient records are kept: contract substitute 1 year from the last receipt, bulk 3 years from the last receipt, otherwise 3 years from creation.",
+        ),
+    ]
+)
