@@ -4,4 +4,5 @@
 def load_all() -> None:
     import hogo.access.models  # noqa: F401
     import hogo.consent.models  # noqa: F401
+    import hogo.provision.models  # noqa: F401
     import hogo.vault.models  # noqa: F401

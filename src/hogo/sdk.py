@@ -15,6 +15,7 @@ from hogo.consent.service import Consents
 from hogo.db import make_engine, migrate, read_session_factory, session_factory, unit_of_work
 from hogo.policy.loader import load
 from hogo.policy.models import Policy
+from hogo.provision.service import Provisions
 from hogo.vault.crypto import KeyRing
 from hogo.vault.service import Vault
 
@@ -30,6 +31,7 @@ class Hogo:
     vault: Vault
     access: Access
     consents: Consents
+    provision: Provisions
 
     @property
     def read_sessions(self) -> sessionmaker[Session]:
@@ -72,4 +74,5 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     reads = read_session_factory(engine)
     consents = Consents(program, vault, sessions, read_sessions=reads)
     access = Access(program, vault, sessions, consent=consents, read_sessions=reads)
-    return Hogo(program, engine, sessions, keys, vault, access, consents)
+    provision = Provisions(program, access, sessions, read_sessions=reads)
+    return Hogo(program, engine, sessions, keys, vault, access, consents, provision)
