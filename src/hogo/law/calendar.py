@@ -49,10 +49,7 @@ def library_holidays(year: int) -> dict[date, str]:
         raise ValueError(
             f"no national-holiday data for {year} (library covers {lo}-{hi}); supply the official CSV"
         )
-    try:
-        jp = _holidays.Japan(years=year, language="ja")
-    except (TypeError, NotImplementedError):  # very old python-holidays without localisation
-        jp = _holidays.Japan(years=year)
+    jp = _holidays.Japan(years=year, language="ja")  # localised names: holidays >= 0.60 (pyproject)
     return {d: str(n) for d, n in jp.items() if d.year == year}
 
 
