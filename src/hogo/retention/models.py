@@ -1,0 +1,3 @@
+"""Tables of this room (filled in by its service)."""
+
+from __future__ import annotations
