@@ -17,9 +17,12 @@ person's own (the business must then check the age on the form, as the paper pro
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
@@ -29,8 +32,26 @@ from hogo.consent.rules import age_on, guardian_needed, latest_by, version_at
 from hogo.db import unit_of_work
 from hogo.law.era import parse_date_any
 from hogo.policy.models import ConsentDocument, Item, Policy, ValueFormat
-from hogo.vault.models import Subject, new_id, utcnow
+from hogo.vault.models import Record, Subject, new_id, utcnow
 from hogo.vault.service import ShreddedError, Vault, VaultError
+
+BULK_CHUNK = 5000  # subjects per statement in the set-based reads
+
+
+def _member_of(session: Session, column, values: list[str]):
+    """``column IN (values)`` with one parameter: ``= ANY(:array)`` on PostgreSQL, ``json_each`` on SQLite."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    if dialect == "sqlite":
+        return column.in_(select(func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+                                 .table_valued("value").c.value))
+    return column.in_(values)
+
+
+def _chunk(session: Session) -> int:
+    """Subjects per statement (one parameter carries them all; the chunk bounds memory)."""
+    return 50_000 if session.get_bind().dialect.name in ("postgresql", "sqlite") else BULK_CHUNK
 
 
 class ConsentError(VaultError):
@@ -142,6 +163,72 @@ class Consents:
         purposes = frozenset(p for d in valid for p in d.purposes) - opted_out
         provisions = frozenset(p for d in valid for p in d.provisions)
         return ConsentState(subject_id, tuple(documents), opted_out, purposes, provisions)
+
+    def documents_in_force(self, session: Session, subject_ids: Iterable[str],
+                           on: dt.date | None = None) -> dict[str, dict[str, str]]:
+        """For many subjects at once, the consent documents in force (with the version each person agreed to).
+
+        ``{subject_id: {document_id: version}}`` — a subject with none is absent. Same rule as :meth:`state`
+        (latest event per document is ``given``, the document is still in the program, a needed guardian's
+        consent present), but set-based: one windowed query per chunk of subjects, so a batch of 100,000
+        (e.g. a consent-based provision) does not query per person. ``on``: count only events up to the end
+        of that day (UTC); default now. Birth dates are read (and decrypted) only for consents given
+        without a guardian, and only if the program declares a birth-date item.
+        """
+        ids = list(dict.fromkeys(subject_ids))
+        known = {d.id for d in self.policy.consent_documents}
+        out: dict[str, dict[str, str]] = {}
+        unguarded: list[tuple[str, str, str, dt.date]] = []  # subject, document, version, day consented
+        size = _chunk(session)
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
+            latest = select(
+                ConsentEvent.subject_id, ConsentEvent.document_id, ConsentEvent.version, ConsentEvent.event,
+                ConsentEvent.at, ConsentEvent.guardian_subject_id,
+                func.row_number().over(partition_by=(ConsentEvent.subject_id, ConsentEvent.document_id),
+                                       order_by=(ConsentEvent.at.desc(), ConsentEvent.recorded_at.desc()))
+                .label("rn"),
+            ).where(_member_of(session, ConsentEvent.subject_id, chunk))
+            if on is not None:
+                latest = latest.where(ConsentEvent.at < dt.datetime.combine(on + dt.timedelta(days=1), dt.time(),
+                                                                            dt.UTC))
+            sub = latest.subquery()
+            rows = session.execute(select(sub.c.subject_id, sub.c.document_id, sub.c.version, sub.c.at,
+                                          sub.c.guardian_subject_id)
+                                   .where(sub.c.rn == 1, sub.c.event == str(ConsentEventKind.given)))
+            for sid, doc_id, version, at, guardian in rows:
+                if doc_id not in known:
+                    continue
+                if guardian is None:
+                    unguarded.append((sid, doc_id, version, at.date()))
+                else:
+                    out.setdefault(sid, {})[doc_id] = version
+        births = self._birth_dates(session, [u[0] for u in unguarded]) if unguarded else {}
+        for sid, doc_id, version, day in unguarded:
+            birth = births.get(sid)
+            if birth is not None and guardian_needed(self.policy, age_on(birth, day), day):
+                continue  # a minor's own consent without the legal representative does not count
+            out.setdefault(sid, {})[doc_id] = version
+        return out
+
+    def _birth_dates(self, session: Session, subject_ids: list[str]) -> dict[str, dt.date]:
+        """Stored birth dates of many subjects (set-based read; each decrypted under its subject's key)."""
+        item = birth_item(self.policy)
+        if item is None:
+            return {}
+        ids = list(dict.fromkeys(subject_ids))
+        out: dict[str, dt.date] = {}
+        size = _chunk(session)
+        for start in range(0, len(ids), size):
+            records = session.scalars(select(Record).where(_member_of(session, Record.subject_id, ids[start:start + size]),
+                                                           Record.item_id == item.id, Record.valid_to.is_(None)))
+            for record in records:
+                try:
+                    value = self.vault.decrypt(session, [record])[record.id]
+                    out[record.subject_id] = parse_date_any(value)
+                except (ShreddedError, ValueError):
+                    continue
+        return out
 
     def view(self, session: Session, subject_id: str) -> ConsentView:
         """What the access engine needs of the state (see :class:`hogo.access.service.ConsentSource`)."""

@@ -23,6 +23,8 @@ __all__ = [
     "JointUseMatter",
     "PersonalRelatedFacts",
     "ProvisionBasis",
+    "ReceiptFacts",
+    "RelatedRecordField",
     "ProvisionFacts",
     "ProvisionRequirement",
     "RecordField",
@@ -33,10 +35,14 @@ __all__ = [
     "personal_related_provision",
     "provision_decision",
     "receipt_confirmation",
+    "receipt_decision",
     "record_complete",
     "record_missing_items",
     "record_required",
     "record_retained_until",
+    "related_record_complete",
+    "related_record_missing_items",
+    "related_record_retained_until",
 ]
 
 
@@ -551,3 +557,150 @@ def personal_related_provision(facts: PersonalRelatedFacts) -> Decision:
         )
     codes = ("APPI-31-1-1", "APPI-31-1-2") if foreign else ("APPI-31-1-1",)
     return Decision.allow(*codes, requirement=Requirement.NONE)
+
+
+# --- receipt (Art. 30) and personal-related records (Art. 31(3); Rules 26-29) -------------------------
+
+def _register_codes() -> None:
+    """Codes of the receipt / personal-related record rules (idempotent: the module may be reloaded)."""
+    from .reasons import REASONS, Reason, register
+
+    rows = [
+        ("APPI-RULES-22-1", "APPI Rules Art. 22(1)", "個人情報保護法施行規則第22条第1項",
+         "受領時の確認は、提供者からの申告を受ける方法、契約書等の書面の提示を受ける方法その他の適切な方法による。",
+         "The receipt confirmations are made by the provider's declaration, by seeing the contract or other "
+         "documents, or by another appropriate method."),
+        ("APPI-RULES-28-1", "APPI Rules Art. 28(1)", "個人情報保護法施行規則第28条第1項",
+         "個人関連情報の提供の記録事項: 本人の同意が得られていること（外国の提供先は規則17条の情報提供も）を確認した旨、"
+         "提供年月日、提供先の氏名又は名称・住所（法人は代表者の氏名）、個人関連情報の項目。",
+         "Personal-related information record items: that the person's consent (and for a foreign recipient the "
+         "Rules 17 information) was confirmed, the date, the recipient's name, address and representative, "
+         "and the items."),
+        ("APPI-RULES-29", "APPI Rules Art. 29", "個人情報保護法施行規則第29条",
+         "個人関連情報の確認記録は、契約書等による代替は最後の提供日から起算して1年、一括作成は最後の提供日から起算して3年、"
+         "その他は作成日から起算して3年を経過する日まで保存しなければならない。",
+         "Personal-related information records are kept: contract substitute 1 year from the last provision, bulk "
+         "3 years from the last provision, otherwise 3 years from creation."),
+    ]
+    for code, article, article_ja, ja, en in rows:
+        if code not in REASONS:
+            register(Reason(code, article, ja, en, article_ja))
+
+
+_register_codes()
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptFacts:
+    """Facts of one receipt of personal data from a third party (Art. 30).
+
+    ``provider_basis`` — the basis the provider relies on (consent, opt-out, a 27(1) exception, or a
+    27(5) case: outsourcing, succession, joint use); ``provider_is_business`` False for a private
+    individual; ``provider_corporation`` — a representative must then be confirmed; the ``*_given``
+    flags say which confirmations / record items the recipient has in hand.
+    """
+
+    provider_basis: ProvisionBasis | None = ProvisionBasis.CONSENT
+    categories: frozenset[Category] = frozenset()
+    provider_is_business: bool = True
+    provider_corporation: bool = True
+    provider_public_body: bool = False
+    provider_name_given: bool = False
+    provider_address_given: bool = False
+    provider_representative_given: bool = False
+    acquisition_given: bool = False
+    consent_given: bool = False  # the person's consent to the provision is confirmed (consent-based)
+    date_given: bool = False
+    ppc_publication_given: bool = False  # opt-out: the provider's filing was published by the PPC
+
+    def __post_init__(self) -> None:
+        if self.provider_basis is not None:
+            object.__setattr__(self, "provider_basis", ProvisionBasis(self.provider_basis))
+        object.__setattr__(self, "categories", frozenset(Category(c) for c in self.categories))
+
+    @property
+    def record_kind(self) -> RecordKind:
+        if not self.provider_is_business:
+            return RecordKind.RECIPIENT_FROM_INDIVIDUAL
+        if self.provider_basis is ProvisionBasis.OPT_OUT:
+            return RecordKind.RECIPIENT_OPT_OUT
+        return RecordKind.RECIPIENT_CONSENT
+
+    @property
+    def record_fields(self) -> tuple[RecordField, ...]:
+        """The record items in hand (the person and the items are always recorded by the service)."""
+        fields = [RecordField.PERSON, RecordField.ITEMS]
+        if self.provider_name_given and self.provider_address_given and (
+                self.provider_representative_given or not self.provider_corporation):
+            fields.append(RecordField.PROVIDER)
+        if self.acquisition_given:
+            fields.append(RecordField.ACQUISITION)
+        if self.consent_given:
+            fields.append(RecordField.CONSENT)
+        if self.date_given:
+            fields.append(RecordField.DATE)
+        if self.ppc_publication_given:
+            fields.append(RecordField.PPC_PUBLICATION)
+        return tuple(fields)
+
+
+def receipt_decision(facts: ReceiptFacts) -> tuple[Decision, Decision]:
+    """May the data be received, and must (and can) the Art. 30 record be made? Cases C13, C14.
+
+    Returns ``(receipt, record)``. ``receipt`` is refused when the Art. 30(1) confirmations are not
+    made (C13: ``APPI-30-1-1`` / ``APPI-30-1-2``), or the provider claims opt-out for data that is
+    never opt-out-providable (``APPI-27-2``: receiving it would be acquisition by improper means,
+    ``APPI-20-1``). ``record.allowed`` is True when a record is required; a required record lacking a
+    Rules 24 item refuses the receipt with ``APPI-RULES-24-1`` — nothing may be received unrecorded.
+    A 27(1) exception, a 27(5) case or an Act 16(2) provider needs neither confirmation nor record.
+    """
+    f = facts
+    pf = ProvisionFacts(basis=f.provider_basis, categories=f.categories, consent=f.consent_given,
+                        recipient_public_body=f.provider_public_body)
+    record = record_required(pf, receiving=True)
+    if not record.allowed:  # no Art. 30 duty at all (30(1) proviso)
+        return Decision.allow(*record.reasons, requirement=Requirement.NONE, note=record.note), record
+    if f.provider_is_business and f.provider_basis is ProvisionBasis.OPT_OUT:
+        barred = sorted(c.value for c in f.categories if not category_rule(c).opt_out_provision_allowed)
+        if barred:
+            return Decision.deny("APPI-27-2", "APPI-20-1", requirement=Requirement.CONSENT,
+                                 note=f"never opt-out-providable: {', '.join(barred)}"), record
+    identity = RecordField.PROVIDER in f.record_fields
+    confirmation = receipt_confirmation(identity, f.acquisition_given)
+    if not confirmation.allowed:
+        return confirmation, record
+    complete = record_complete(f.record_kind, f.record_fields)
+    if not complete.allowed:
+        return complete, record
+    return Decision.allow("APPI-30-1", "APPI-30-1-1", "APPI-30-1-2", "APPI-RULES-24-1",
+                          requirement=Requirement.NONE), record
+
+
+class RelatedRecordField(StrEnum):
+    """Record items of a personal-related information provision (Rules 28(1))."""
+
+    CONSENT_CONFIRMED = "consent_confirmed"  # the person's consent was confirmed (Art. 31(1)(i))
+    RULES17_CONFIRMED = "rules17_confirmed"  # foreign recipient: the Rules 17 information (Art. 31(1)(ii))
+    DATE = "date"  # date of provision (bulk: first and last day)
+    RECIPIENT = "recipient"  # name, address, (corporation) representative
+    ITEMS = "items"  # items of personal-related information
+
+
+def related_record_missing_items(fields: Iterable[RelatedRecordField | str], *, foreign: bool) -> list[str]:
+    """The Rules 28(1) items absent from ``fields`` (the Rules 17 confirmation only for a foreign recipient)."""
+    present = {RelatedRecordField(x) for x in fields}
+    needed = [f for f in RelatedRecordField if foreign or f is not RelatedRecordField.RULES17_CONFIRMED]
+    return [f.value for f in needed if f not in present]
+
+
+def related_record_complete(fields: Iterable[RelatedRecordField | str], *, foreign: bool) -> Decision:
+    """Is the personal-related information confirmation record complete? (Rules 28(1))."""
+    missing = related_record_missing_items(fields, foreign=foreign)
+    if missing:
+        return Decision.deny("APPI-RULES-28-1", note=f"missing record items: {', '.join(missing)}")
+    return Decision.allow("APPI-RULES-28-1")
+
+
+def related_record_retained_until(method: RecordMethod | str, last_provision_or_created: date) -> date:
+    """Last day a personal-related information record must be kept (Rules 29; same periods as Rules 21)."""
+    return record_retained_until(method, last_provision_or_created)

@@ -76,3 +76,90 @@ class ProvisionStop(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ProviderKind(StrEnum):
+    recipient = "recipient"  # policy.recipients
+    credit_bureau = "credit_bureau"  # policy.credit_bureaus
+    joint_use = "joint_use"  # policy.joint_uses
+    outsourcee = "outsourcee"  # policy.outsourcing.outsourcees
+    ad_hoc = "ad_hoc"  # a business named on the receipt itself
+    individual = "individual"  # a private individual: a subject of the vault (no name in plaintext here)
+
+
+class Receipt(Base):
+    """One receipt of personal data (a batch of subjects) from one provider, with the Art. 30(1) confirmations.
+
+    The provider's name, address and representative are a business's particulars (Rules 22/24), not personal
+    data; a private individual provider is named only by ``provider_subject_id`` (the vault holds the name).
+    """
+
+    __tablename__ = "receipts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider_kind: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True, doc="policy id, if the program has it")
+    provider_name: Mapped[str | None] = mapped_column(Text)
+    provider_address: Mapped[str | None] = mapped_column(Text)
+    provider_representative: Mapped[str | None] = mapped_column(Text)
+    provider_subject_id: Mapped[str | None] = mapped_column(ForeignKey("subjects.id"))
+    acquired_how: Mapped[str | None] = mapped_column(Text, doc="how the provider acquired the data (取得の経緯)")
+    confirmed_by: Mapped[str | None] = mapped_column(String(32), doc="declaration, contract, other (Rules 22)")
+    basis: Mapped[str] = mapped_column(String(40), doc="the provider's basis")
+    ppc_publication: Mapped[str | None] = mapped_column(Text, doc="opt-out: the PPC publication relied on")
+    purpose_id: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    subject_count: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list] = mapped_column(JSON)
+    reasons: Mapped[list] = mapped_column(JSON)
+
+
+class ReceiptRecord(Base):
+    """The Art. 30(3) confirmation record of one subject's data received (Rules 24 items), kept per Rules 25."""
+
+    __tablename__ = "receipt_records"
+    __table_args__ = (Index("ix_receipt_records_subject", "subject_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    receipt_id: Mapped[str] = mapped_column(ForeignKey("receipts.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(ForeignKey("subjects.id"))
+    kind: Mapped[str] = mapped_column(String(32), doc="hogo.law.provision.RecordKind")
+    items: Mapped[list] = mapped_column(JSON)
+    consent_ref: Mapped[str | None] = mapped_column(String(256), doc="the consent confirmed (form/clause ref)")
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(24))
+    retain_until: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RelatedProvision(Base):
+    """The confirmation record of a provision of personal-related information (Art. 31(3); Rules 28 items).
+
+    Written only where the law requires a record (the recipient will tie the data to a person and no
+    27(1) exception applies); other provisions leave an audit entry only. No person is named: the provider cannot identify them (that is what makes it personal-related
+    information); ``identifiers`` is how many (e.g. cookie IDs) were provided.
+    """
+
+    __tablename__ = "related_provisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    recipient_kind: Mapped[str] = mapped_column(String(16))
+    recipient_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    recipient_name: Mapped[str] = mapped_column(Text)
+    recipient_address: Mapped[str | None] = mapped_column(Text)
+    recipient_representative: Mapped[str | None] = mapped_column(Text)
+    recipient_country: Mapped[str] = mapped_column(String(2))
+    items: Mapped[list] = mapped_column(JSON)
+    identifiers: Mapped[int | None] = mapped_column(Integer)
+    consent_confirmed: Mapped[bool] = mapped_column(Boolean)
+    rules17_confirmed: Mapped[bool] = mapped_column(Boolean)
+    confirmed_by: Mapped[str | None] = mapped_column(String(32), doc="declaration, contract, other (Rules 26)")
+    provided_on: Mapped[dt.date] = mapped_column(Date, doc="bulk: the first day of the period")
+    last_provided_on: Mapped[dt.date | None] = mapped_column(Date, doc="bulk: the last day of the period")
+    method: Mapped[str] = mapped_column(String(24))
+    retain_until: Mapped[dt.date] = mapped_column(Date, index=True)
+    reasons: Mapped[list] = mapped_column(JSON)
+    actor_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
@@ -49,7 +49,19 @@ from hogo.law.provision import (
 from hogo.law.reasons import Decision
 from hogo.policy.models import ID_PATTERN, CrossBorderBasis, Policy
 from hogo.policy.models import ProvisionBasis as PolicyBasis
-from hogo.provision.models import ALL_RECIPIENTS, Provision, ProvisionRecord, ProvisionStop, RecipientKind
+from hogo.provision._bulk import bulk_insert
+from hogo.provision.models import (
+    ALL_RECIPIENTS,
+    Provision,
+    ProvisionRecord,
+    ProvisionStop,
+    Receipt,
+    ReceiptRecord,
+    RecipientKind,
+    RelatedProvision,
+)
+from hogo.provision.receipts import Party, ReceiptRefused, ReceiptResult, ReceiptsRoom, chunk_size, member_of
+from hogo.provision.related import RelatedResult, RelatedRoom
 from hogo.vault.models import Subject, new_id, utcnow
 from hogo.vault.service import VaultError
 
@@ -88,9 +100,17 @@ class ProvisionResult:
     cross_border: bool = False
 
 
+__all__ = ["Party", "ProvisionResult", "Provisions", "ReceiptRefused", "ReceiptResult", "RelatedResult",
+           "ResolvedRecipient"]
+
+
 @dataclass
-class Provisions:
-    """Third-party provision for one program, through the access engine (actors, consent, audit)."""
+class Provisions(ReceiptsRoom, RelatedRoom):
+    """Third-party provision for one program, through the access engine (actors, consent, audit).
+
+    Provide (Art. 27-29), receive (Art. 30, :mod:`hogo.provision.receipts`), personal-related information
+    (Art. 31, :mod:`hogo.provision.related`), and the records: read, export, dispose of after keep-until.
+    """
 
     policy: Policy
     access: Access
@@ -177,8 +197,15 @@ class Provisions:
     def provide(self, actor_id: str, subject_ids: Iterable[str], recipient_id: str, items: Sequence[str], *,
                 purpose_id: str, basis: ProvisionBasis | str | None = None, justification: str | None = None,
                 method: RecordMethod | str = RecordMethod.PER_PROVISION, consent_difficult: bool = False,
-                within_purpose: bool | None = None) -> ProvisionResult:
-        """Provide ``items`` of each subject to ``recipient_id``; each person provided or refused with reasons."""
+                within_purpose: bool | None = None, unjust_infringement: bool = False,
+                then: Callable[[Session, ProvisionResult], None] | None = None) -> ProvisionResult:
+        """Provide ``items`` of each subject to ``recipient_id``; each person provided or refused with reasons.
+
+        ``consent_difficult`` backs a 27(1)(ii)-(iv) exception; ``unjust_infringement`` defeats a 27(1)(v)-(vii)
+        (academic) exception. ``then(session, result)`` runs in the same transaction after the records are
+        written, so a sub-room's own rows (bureau registrations, outsourcee hand-outs) land with the provision
+        or not at all.
+        """
         items = list(dict.fromkeys(items))
         subjects = list(dict.fromkeys(subject_ids))
         self._check_ids(purpose_id, items)
@@ -217,7 +244,10 @@ class Provisions:
                 denied = AccessDenied(reasons, entry.seq, access.withheld)
             else:
                 result = self._provide(s, actor_id, subjects, rec, items, purpose_id, law_basis, justification,
-                                       method, categories, in_scope, candidates, consent_difficult, today)
+                                       method, categories, in_scope, candidates, consent_difficult, today,
+                                       unjust_infringement)
+                if then is not None:
+                    then(s, result)
         if denied is not None:
             raise denied
         return result
@@ -226,14 +256,15 @@ class Provisions:
                  purpose_types: list[str]) -> tuple[dict[str, list[str]], list[str]]:
         """Per-subject refusals that need no law: unknown, wrong type, shredded, suspended, stopped."""
         refused: dict[str, list[str]] = {}
-        for start in range(0, len(subjects), CHUNK):
-            chunk = subjects[start:start + CHUNK]
+        size = chunk_size(s)
+        for start in range(0, len(subjects), size):
+            chunk = subjects[start:start + size]
             found = {sid: (typ, shredded) for sid, typ, shredded in s.execute(
-                select(Subject.id, Subject.subject_type, Subject.shredded_at).where(Subject.id.in_(chunk)))}
+                select(Subject.id, Subject.subject_type, Subject.shredded_at).where(member_of(s, Subject.id, chunk)))}
             stopped = set(s.scalars(select(ProvisionStop.subject_id).where(
-                ProvisionStop.subject_id.in_(chunk), ProvisionStop.recipient_id.in_((rec.id, ALL_RECIPIENTS)))))
+                member_of(s, ProvisionStop.subject_id, chunk), ProvisionStop.recipient_id.in_((rec.id, ALL_RECIPIENTS)))))
             suspended = set(s.scalars(select(Suspension.subject_id).where(
-                Suspension.subject_id.in_(chunk), Suspension.purpose_id.in_((purpose_id, ALL_PURPOSES)))))
+                member_of(s, Suspension.subject_id, chunk), Suspension.purpose_id.in_((purpose_id, ALL_PURPOSES)))))
             for sid in chunk:
                 if sid not in found:
                     refused[sid] = ["VAULT-SUBJECT"]
@@ -265,6 +296,11 @@ class Provisions:
         covering = next((d for d in candidates if d in valid), None)
         return frozenset(valid), covering, valid.get(covering) if covering else None
 
+    def _documents_in_force(self, s: Session, subjects: list[str]) -> dict[str, dict[str, str]] | None:
+        """The consent room's set-based answer for the whole batch (None: the source only answers per person)."""
+        bulk = getattr(self.access.consent, "documents_in_force", None)
+        return bulk(s, subjects) if callable(bulk) else None
+
     def _decide(self, facts: ProvisionFacts) -> tuple[Decision, Decision]:
         cached = self._decisions.get(facts)
         if cached is None:
@@ -276,12 +312,14 @@ class Provisions:
     def _provide(self, s: Session, actor_id: str, subjects: list[str], rec: ResolvedRecipient, items: list[str],
                  purpose_id: str, basis: ProvisionBasis, justification: str | None, method: RecordMethod,
                  categories: frozenset[Category], in_scope: bool, candidates: list[str], consent_difficult: bool,
-                 today: dt.date) -> ProvisionResult:
+                 today: dt.date, unjust_infringement: bool = False) -> ProvisionResult:
         purpose = self.policy.purpose(purpose_id)
         assert purpose is not None
         refused, remaining = self._blocked(s, subjects, rec, purpose_id, list(purpose.subject_types))
         needs_consent_view = bool(candidates) or rec.country != "JP"
+        in_force = self._documents_in_force(s, remaining) if needs_consent_view else None
         base = dict(basis=basis, categories=categories, consent_difficult=consent_difficult,
+                    unjust_infringement=unjust_infringement,
                     opt_out_filed=rec.opt_out_filed, acquired_via_opt_out=rec.acquired_via_opt_out,
                     joint_use_matters=rec.joint_use_matters, within_purpose=in_scope,
                     recipient_public_body=rec.public_body)
@@ -290,32 +328,41 @@ class Provisions:
         now = utcnow()
         provision_id = new_id()
         provided: list[str] = []
-        rows: list[dict] = []
+        rows: list[tuple] = []  # (id, subject_id, consent_document_id, consent_version)
         reasons: dict[str, None] = {}
         cross_border = False
+        # the facts differ only by consent (and, abroad, by which documents): decide each distinct set once
+        decided: dict[tuple, tuple[CrossBorderFacts | None, Decision, Decision, Decision | None]] = {}
         for sid in remaining:
-            if needs_consent_view:
+            if in_force is not None:
+                docs = in_force.get(sid, {})
+                valid = frozenset(docs)
+                doc_id = next((d for d in candidates if d in docs), None)
+                version = docs.get(doc_id) if doc_id else None
+            elif needs_consent_view:
                 valid, doc_id, version = self._consent_of(s, sid, candidates)
             else:
                 valid, doc_id, version = frozenset(), None, None
-            cb = self._cross_border(rec, valid)
-            facts = ProvisionFacts(consent=doc_id is not None, cross_border=cb, **base)
-            decision, record = self._decide(facts)
+            key = (doc_id is not None, valid if rec.country != "JP" else None)
+            if key not in decided:
+                cb = self._cross_border(rec, valid)
+                decision, record = self._decide(ProvisionFacts(consent=doc_id is not None, cross_border=cb, **base))
+                complete = None
+                if record.allowed:  # a record is required (Art. 29): are its Rules 20 items all in hand?
+                    fields = [RecordField.RECIPIENT, RecordField.PERSON, RecordField.ITEMS, RecordField.DATE]
+                    if doc_id is not None:
+                        fields.append(RecordField.CONSENT)
+                    complete = record_complete(kind, fields)
+                decided[key] = (cb, decision, record, complete)
+            cb, decision, record, complete = decided[key]
             if not decision.allowed:
                 refused[sid] = list(decision.reasons)
                 continue
-            if record.allowed:  # a record is required (Art. 29)
-                fields = [RecordField.RECIPIENT, RecordField.PERSON, RecordField.ITEMS, RecordField.DATE]
-                if doc_id is not None:
-                    fields.append(RecordField.CONSENT)
-                complete = record_complete(kind, fields)
+            if complete is not None:
                 if not complete.allowed:
                     refused[sid] = list(complete.reasons)
                     continue
-                rows.append({"id": new_id(), "provision_id": provision_id, "subject_id": sid,
-                             "recipient_id": rec.id, "items": items, "basis": str(basis),
-                             "consent_document_id": doc_id, "consent_version": version, "provided_on": today,
-                             "method": str(method), "retain_until": retain_until, "created_at": now})
+                rows.append((new_id(), sid, doc_id, version))
             provided.append(sid)
             cross_border = cross_border or cb is not None
             reasons.update(dict.fromkeys(decision.reasons))
@@ -325,8 +372,12 @@ class Provisions:
                             items=items, cross_border=cross_border, reasons=list(reasons),
                             justification=justification))
             s.flush()
-            for start in range(0, len(rows), CHUNK):
-                s.execute(insert(ProvisionRecord), rows[start:start + CHUNK])
+            constant = {"provision_id": provision_id, "recipient_id": rec.id, "items": items, "basis": str(basis),
+                        "provided_on": today, "method": str(method), "retain_until": retain_until, "created_at": now}
+            size = chunk_size(s)
+            for start in range(0, len(rows), size):
+                bulk_insert(s, ProvisionRecord.__table__, constant,
+                            ("id", "subject_id", "consent_document_id", "consent_version"), rows[start:start + size])
         refusal_codes = list(dict.fromkeys(c for codes in refused.values() for c in codes))
         entry = audit.append(
             s, action="provision", allowed=bool(provided), actor_id=actor_id, purpose_id=purpose_id, items=items,
@@ -336,6 +387,33 @@ class Provisions:
                     "records": len(rows), "method": str(method)})
         return ProvisionResult(provision_id if provided else None, provided, refused, len(rows), entry.seq,
                                tuple(reasons), cross_border)
+
+    def subject_ids_for(self, refs: Sequence[str], subject_types: Sequence[str] = ()) -> list[str]:
+        """Subject ids for a list of subject ids or external refs (business keys), in order, set-based.
+
+        A value matching no subject is kept as given (``provide`` then refuses it with VAULT-SUBJECT); an
+        external ref shared by subjects of several types (within ``subject_types``, if given) is an error.
+        """
+        refs = list(refs)
+        found: dict[str, set[str]] = {}
+        with self._reads() as s:
+            size = chunk_size(s)
+            for start in range(0, len(refs), size):
+                chunk = list(dict.fromkeys(refs[start:start + size]))
+                stmt = select(Subject.id, Subject.external_ref, Subject.subject_type).where(
+                    member_of(s, Subject.id, chunk) | member_of(s, Subject.external_ref, chunk))
+                for sid, ref, typ in s.execute(stmt):
+                    if sid in chunk:
+                        found.setdefault(sid, set()).add(sid)
+                    if ref in chunk and (not subject_types or typ in subject_types):
+                        found.setdefault(ref, set()).add(sid)
+        out = []
+        for ref in refs:
+            ids = found.get(ref, set())
+            if len(ids) > 1:
+                raise VaultError("subjects", "PRV-AMBIGUOUS", "an external ref names subjects of several types")
+            out.append(next(iter(ids)) if ids else ref)
+        return out
 
     # --- stop provision -------------------------------------------------------------------------------------
 
@@ -361,7 +439,7 @@ class Provisions:
     # --- records --------------------------------------------------------------------------------------------
 
     def _record_dict(self, r: ProvisionRecord) -> dict:
-        return {"id": r.id, "provision_id": r.provision_id, "subject_id": r.subject_id,
+        return {"record": "provision", "id": r.id, "provision_id": r.provision_id, "subject_id": r.subject_id,
                 "recipient_id": r.recipient_id, "recipient_name": self._recipient_name(r.recipient_id),
                 "items": list(r.items), "basis": r.basis,
                 "consent": ({"document_id": r.consent_document_id, "version": r.consent_version}
@@ -384,15 +462,65 @@ class Provisions:
             return [self._record_dict(r) for r in rows]
 
     def export_records(self, out: TextIO, since: dt.datetime | dt.date | None = None) -> int:
-        """Every provision record (created since ``since``) as JSON Lines; the number written."""
+        """Every record still kept (created since ``since``) as JSON Lines; the number written.
+
+        Provision records (Art. 29) first, then receipt records (Art. 30), then personal-related information
+        confirmation records (Art. 31); each line says which in ``record``.
+        """
         if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
             since = dt.datetime.combine(since, dt.time(), dt.UTC)
-        stmt = select(ProvisionRecord).order_by(ProvisionRecord.created_at, ProvisionRecord.id)
+        provision = select(ProvisionRecord).order_by(ProvisionRecord.created_at, ProvisionRecord.id)
+        receipts = (select(ReceiptRecord, Receipt).join(Receipt, Receipt.id == ReceiptRecord.receipt_id)
+                    .order_by(ReceiptRecord.created_at, ReceiptRecord.id))
+        related = select(RelatedProvision).order_by(RelatedProvision.created_at, RelatedProvision.id)
         if since is not None:
-            stmt = stmt.where(ProvisionRecord.created_at >= since)
+            provision = provision.where(ProvisionRecord.created_at >= since)
+            receipts = receipts.where(ReceiptRecord.created_at >= since)
+            related = related.where(RelatedProvision.created_at >= since)
         n = 0
+
+        def write(record: dict) -> None:
+            nonlocal n
+            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            n += 1
+
         with self._reads() as s:
-            for r in s.scalars(stmt.execution_options(yield_per=CHUNK)):
-                out.write(json.dumps(self._record_dict(r), ensure_ascii=False, sort_keys=True) + "\n")
-                n += 1
+            for r in s.scalars(provision.execution_options(yield_per=CHUNK)):
+                write(self._record_dict(r))
+            for r, rc in s.execute(receipts.execution_options(yield_per=CHUNK)):
+                write(self._receipt_dict(r, rc))
+            for r in s.scalars(related.execution_options(yield_per=CHUNK)):
+                write(self._related_dict(r))
         return n
+
+    # --- disposal of the law-kept records ---------------------------------------------------------------------
+
+    _KEPT = (("provision_records", ProvisionRecord), ("receipt_records", ReceiptRecord),
+             ("related_provisions", RelatedProvision))
+
+    def _expired_counts(self, s: Session, as_of: dt.date) -> dict[str, int]:
+        return {name: s.scalar(select(func.count()).select_from(model).where(model.retain_until < as_of)) or 0
+                for name, model in self._KEPT}
+
+    def expired_records(self, as_of: dt.date) -> int:
+        """How many provision, receipt and personal-related records are past keep-until on ``as_of``."""
+        with self._reads() as s:
+            return sum(self._expired_counts(s, as_of).values())
+
+    def dispose_expired_records(self, as_of: dt.date, actor_id: str | None = None) -> int:
+        """Delete every record whose keep-until (Rules 21 / 25 / 29) is before ``as_of``; one audit entry.
+
+        Set-based: one DELETE per table. The batches (provisions, receipts) stay: they name no person.
+        """
+        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise VaultError("as_of", "PRV-DATE", "a date")
+        with unit_of_work(self._sessions) as s:
+            counts = {}
+            for name, model in self._KEPT:
+                counts[name] = s.execute(delete(model).where(model.retain_until < as_of)
+                                         .execution_options(synchronize_session=False)).rowcount or 0
+            total = sum(counts.values())
+            audit.append(s, action="provision.dispose_records", allowed=True, actor_id=actor_id,
+                         reasons=("APPI-RULES-21", "APPI-RULES-25", "APPI-RULES-29"),
+                         detail={"as_of": as_of.isoformat(), "disposed": total, **counts})
+        return total
