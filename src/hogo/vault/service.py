@@ -252,3 +252,50 @@ class Vault:
             count += 1
         session.flush()
         return count
+
+    def erase(self, session: Session, subject_id: str, item_ids: Iterable[str]) -> int:
+        """Delete every record (current and past versions) of exactly these items of the subject; the count.
+
+        Erasure of part of a person's data (Art. 35): keys are per subject and scope, so a part cannot be
+        crypto-shredded — the rows themselves go, in one set-based DELETE. Erasing everything is
+        :meth:`shred`. Unknown items are bad input and change nothing.
+        """
+        from sqlalchemy import delete
+
+        items = list(dict.fromkeys(item_ids))
+        for item_id in items:
+            if self.policy.item(item_id) is None:
+                raise VaultError("items", "VAULT-ITEM", "an item is not declared in the policy")
+        self.subject(session, subject_id)
+        if not items:
+            return 0
+        erased = session.execute(
+            delete(Record).where(Record.subject_id == subject_id, Record.item_id.in_(items))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.flush()
+        return erased
+
+    def dispose_staged(self, session: Session, staged) -> tuple[int, int]:
+        """Retention disposal, set-based: delete the records ``staged`` names and crypto-shred emptied keys.
+
+        ``staged`` is a SQL select of ``(record_id, subject_id, key_scope)`` rows (the retention room's chunk);
+        nothing is loaded into Python. Records go in one ``DELETE … WHERE id IN (…)``; then every data key of
+        a staged (subject, scope) that no longer encrypts any record is deleted, so copies of those records
+        in backups can never be read again, and a person who comes back later simply gets a fresh key.
+        Returns ``(records deleted, keys destroyed)``; never commits.
+        """
+        from sqlalchemy import delete, exists
+
+        s = staged.subquery()
+        deleted = session.execute(
+            delete(Record).where(Record.id.in_(select(s.c.record_id)))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        destroyed = session.execute(
+            delete(DataKey).where(
+                exists().where(s.c.subject_id == DataKey.subject_id, s.c.key_scope == DataKey.scope),
+                ~exists().where(Record.subject_id == DataKey.subject_id, Record.key_scope == DataKey.scope),
+            ).execution_options(synchronize_session=False)
+        ).rowcount
+        return deleted, destroyed

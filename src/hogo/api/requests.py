@@ -1,0 +1,277 @@
+"""``/v1/requests``: data-subject requests (Act 32–39) for the request desk — intake, identity, fee, decision.
+
+Only the request-desk roles handle requests (``app.state.request_roles`` if set, else
+:data:`DEFAULT_REQUEST_ROLES`); every call, allowed or refused, is in the audit chain. Bodies and answers
+carry ids, item names, dates and reason codes; the requester's text is accepted at intake and stored
+encrypted, and is never echoed back here. Errors: 404 unknown request, 409 a step the request's state
+does not allow (REQ-TRANSITION), 422 bad input naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from hogo.access.audit import append
+from hogo.access.service import AccessDenied
+from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.errors import ApiError
+from hogo.api.schemas import AnyDate, Ident, StrictModel, responses
+from hogo.db import unit_of_work
+from hogo.law.requests import AgentKind, Ground, Outcome, RequesterKind, SuspensionBasis
+from hogo.policy.models import RequestType, ResponseMethod
+from hogo.requests.service import CHANNELS, MAX_DETAILS, Requests
+from hogo.vault.service import VaultError
+
+router = APIRouter(prefix="/v1/requests", tags=["requests"], dependencies=[Depends(require_actor)],
+                   responses=responses(401, 403, 404, 422))
+
+DEFAULT_REQUEST_ROLES = frozenset({"privacy_officer", "request_desk"})
+RequestId = Annotated[str, Path(max_length=64, description="the request's id")]
+T = TypeVar("T")
+
+
+def _desk(action: str):
+    """The gate: the actor's role must be a request-desk role; the check itself is audited."""
+
+    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
+        roles = getattr(request.app.state, "request_roles", DEFAULT_REQUEST_ROLES)
+        allowed = actor.role in roles
+        code = "ACC-ALLOWED" if allowed else "REQ-ROLE"
+        if not allowed:
+            with unit_of_work(hogo.sessions) as s:
+                entry = append(s, action=action, allowed=False, actor_id=actor.id, reasons=(code,),
+                               detail={"role": actor.role})
+            raise AccessDenied([code], entry.seq)
+        return actor
+
+    return allow
+
+
+def _service(hogo: Any) -> Requests:
+    svc = getattr(hogo, "requests", None)
+    if svc is None:
+        raise ApiError(404, "API-NOT-FOUND")
+    return svc
+
+
+def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Service errors in the API's statuses: unknown request 404, a step the state forbids 409."""
+    try:
+        return fn(*args, **kwargs)
+    except VaultError as exc:
+        if exc.rule == "REQ-NOT-FOUND":
+            raise ApiError(404, "REQ-NOT-FOUND", field="request_id", rule=exc.rule,
+                           message_ja="指定された請求は存在しません。", message_en="No such request.") from None
+        if exc.rule in ("REQ-TRANSITION", "REQ-FEE-LAPSED"):
+            raise ApiError(409, exc.rule, field=exc.field, rule=exc.rule, message_en=exc.message) from None
+        raise
+
+
+
+
+# --- bodies ---------------------------------------------------------------------------------------------
+
+class IntakeIn(StrictModel):
+    subject_id: str = Field(max_length=64, description="the one person the request is about")
+    type: RequestType
+    requester_kind: RequesterKind = RequesterKind.person
+    agent_kind: AgentKind | None = None
+    channel: Literal[tuple(sorted(CHANNELS))] = "mail"  # type: ignore[valid-type]
+    received_on: AnyDate | None = Field(None, description="default: today (Japan)")
+    items: list[Ident] = Field(default_factory=list, max_length=200)
+    purposes: list[Ident] = Field(default_factory=list, max_length=200)
+    recipients: list[Ident] = Field(default_factory=list, max_length=200)
+    basis: SuspensionBasis | None = None
+    response_method: ResponseMethod | None = None
+    details: str | None = Field(None, min_length=1, max_length=MAX_DETAILS,
+                                description="what the requester wrote; stored encrypted, never echoed")
+    company_caused_leak: bool = False
+
+
+class DocumentIn(StrictModel):
+    kind: str = Field(min_length=1, max_length=200, description="the document's name, e.g. 運転免許証 — never its number")
+    holder: Literal["person", "agent"] = "person"
+    role: Literal["identity", "proof"] = "identity"
+    address_matches: bool | None = True
+    photo: bool | None = None
+
+
+class IdentityIn(StrictModel):
+    documents: list[DocumentIn] = Field(max_length=20)
+    on: AnyDate | None = None
+
+
+class FeeIn(StrictModel):
+    contacted_on: AnyDate | None = None
+    contact_failed: bool = False
+    amount_yen: int | None = Field(None, ge=0, le=1_000_000)
+    handling_business_days: int | None = Field(None, ge=1, le=365)
+
+
+class PaymentIn(StrictModel):
+    paid_on: AnyDate | None = None
+
+
+class DecisionIn(StrictModel):
+    outcome: Outcome
+    grounds: list[Ground] = Field(default_factory=list, max_length=20)
+    corrections: dict[Ident, str] | None = Field(None, description="item → corrected value (correction requests)")
+    deletions: list[Ident] = Field(default_factory=list, max_length=200)
+    items: list[Ident] | None = None
+    purposes: list[Ident] | None = None
+    recipients: list[Ident] | None = None
+    alternative_measures: str | None = Field(None, min_length=1, max_length=MAX_DETAILS)
+    decided_on: AnyDate | None = None
+
+
+class LapseIn(StrictModel):
+    as_of: AnyDate | None = None
+
+
+class RequestOut(BaseModel):
+    id: str
+    type: str
+    subject_id: str
+    requester_kind: str
+    agent_kind: str | None
+    channel: str
+    received_on: dt.date
+    state: str
+    due_on: dt.date
+    complete_on: dt.date | None
+    fee_yen: int | None
+    fee_waived: bool
+    fee_reasons: list[str]
+    contacted_on: dt.date | None
+    contact_failed: bool
+    payment_due_on: dt.date | None
+    paid_at: dt.datetime | None
+    identity_confirmed: bool | None
+    scope: dict[str, Any]
+    response_method: str | None
+    outcome: str | None
+    grounds: list[str]
+    reasons: list[str]
+    retained: dict[str, str]
+    answer: dict[str, Any]
+    alternative_measures: str | None
+    decided_at: dt.datetime | None
+    notice_due_on: dt.date | None
+    closed_at: dt.datetime | None
+    has_details: bool
+    events: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
+
+
+class QueueOut(BaseModel):
+    request_id: str
+    type: str
+    subject_id: str
+    state: str
+    deadline: str
+    due_on: dt.date | None
+    status: str
+    business_days_left: int | None
+
+
+def _out(view) -> RequestOut:
+    return RequestOut(**view.to_dict())
+
+
+# --- routes ---------------------------------------------------------------------------------------------
+
+@router.post("", status_code=201, response_model=RequestOut)
+def intake(body: IntakeIn, actor: Annotated[Principal, Depends(_desk("request.intake"))], hogo: HogoDep) -> RequestOut:
+    """Receive a request of one person (the request's own data is used only to handle it)."""
+    view = _call(_service(hogo).intake, actor.id, body.subject_id, body.type.value,
+                 requester_kind=body.requester_kind.value,
+                 agent_kind=body.agent_kind.value if body.agent_kind else None, channel=body.channel,
+                 received_on=body.received_on, items=body.items, purposes=body.purposes, recipients=body.recipients,
+                 basis=body.basis.value if body.basis else None,
+                 response_method=body.response_method.value if body.response_method else None,
+                 details=body.details, company_caused_leak=body.company_caused_leak)
+    return _out(view)
+
+
+@router.get("", response_model=list[RequestOut])
+def list_requests(actor: Annotated[Principal, Depends(_desk("request.list"))], hogo: HogoDep,
+                  state: Annotated[str | None, Query(max_length=24, pattern=r"^[a-z_]+$")] = None,
+                  subject_id: Annotated[str | None, Query(max_length=64)] = None) -> list[RequestOut]:
+    """Requests, oldest first (without their history)."""
+    return [_out(v) for v in _service(hogo).list(state=state, subject_id=subject_id)]
+
+
+@router.get("/queue", response_model=list[QueueOut])
+def queue(actor: Annotated[Principal, Depends(_desk("request.queue"))], hogo: HogoDep,
+          as_of: Annotated[dt.date | None, Query()] = None,
+          remind: Annotated[int, Query(ge=0, le=30, description="remind N business days before")] = 2
+          ) -> list[QueueOut]:
+    """Open requests by their deadline now: overdue, due today, reminders, the rest."""
+    return [QueueOut(**e.to_dict()) for e in _service(hogo).queue(as_of, remind_business_days=remind)]
+
+
+@router.post("/lapse", response_model=list[str])
+def lapse(body: LapseIn, actor: Annotated[Principal, Depends(_desk("request.lapse"))], hogo: HogoDep) -> list[str]:
+    """Unpaid requests past their payment deadline are treated as not made; their ids."""
+    return _service(hogo).lapse_unpaid(body.as_of, actor.id)
+
+
+@router.get("/{request_id}", response_model=RequestOut)
+def show(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.show"))],
+         hogo: HogoDep) -> RequestOut:
+    """A request with its history (events) and identity checks."""
+    return _out(_call(_service(hogo).show, request_id))
+
+
+@router.post("/{request_id}/identity", response_model=RequestOut)
+def verify(request_id: RequestId, body: IdentityIn, actor: Annotated[Principal, Depends(_desk("request.identity"))],
+           hogo: HogoDep) -> RequestOut:
+    """Record the documents checked (kinds, never numbers) and the outcome against the program."""
+    view, _ = _call(_service(hogo).verify_identity, actor.id, request_id,
+                    [d.model_dump() for d in body.documents], on=body.on)
+    return _out(view)
+
+
+@router.post("/{request_id}/fee", response_model=RequestOut)
+def fee(request_id: RequestId, body: FeeIn, actor: Annotated[Principal, Depends(_desk("request.fee"))],
+        hogo: HogoDep) -> RequestOut:
+    """Fix the fee from the program and record the contact; the payment deadline runs from it."""
+    return _out(_call(_service(hogo).set_fee, actor.id, request_id, contacted_on=body.contacted_on,
+                      contact_failed=body.contact_failed, amount_yen=body.amount_yen,
+                      handling_business_days=body.handling_business_days))
+
+
+@router.post("/{request_id}/payment", response_model=RequestOut)
+def pay(request_id: RequestId, body: PaymentIn, actor: Annotated[Principal, Depends(_desk("request.payment"))],
+        hogo: HogoDep) -> RequestOut:
+    """The fee arrived (409 REQ-FEE-LAPSED after the payment deadline)."""
+    return _out(_call(_service(hogo).record_payment, actor.id, request_id, paid_on=body.paid_on))
+
+
+@router.post("/{request_id}/decision", response_model=RequestOut)
+def decide(request_id: RequestId, body: DecisionIn, actor: Annotated[Principal, Depends(_desk("request.decide"))],
+           hogo: HogoDep) -> RequestOut:
+    """Decide full / partial / refused (grounds cite the articles) and carry out the effects."""
+    return _out(_call(_service(hogo).decide, actor.id, request_id, body.outcome.value,
+                      [g.value for g in body.grounds], corrections=body.corrections, deletions=body.deletions,
+                      items=body.items, purposes=body.purposes, recipients=body.recipients,
+                      alternative_measures=body.alternative_measures, decided_on=body.decided_on))
+
+
+@router.post("/{request_id}/withdraw", response_model=RequestOut)
+def withdraw(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.withdraw"))],
+             hogo: HogoDep) -> RequestOut:
+    """The person withdrew the request."""
+    return _out(_call(_service(hogo).withdraw, actor.id, request_id))
+
+
+@router.post("/{request_id}/close", response_model=RequestOut)
+def close(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.close"))],
+          hogo: HogoDep) -> RequestOut:
+    """The answer or the notice of refusal (with reasons, Art. 36) went out."""
+    return _out(_call(_service(hogo).close, actor.id, request_id))

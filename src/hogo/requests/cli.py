@@ -1,0 +1,175 @@
+"""``hogo requests …``: the request desk at the terminal — the queue, one request's history, a decision.
+
+Output holds ids, dates, item names and reason codes only; the requester's text is never printed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Data-subject requests: the deadline queue, a request's history, decisions.",
+                  no_args_is_help=True)
+
+out = Console()
+err = Console(stderr=True)
+
+PolicyOption = Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")]
+DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
+                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
+KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _open(policy: Path, database: str | None, key_file: Path):
+    from hogo.cli import _open as open_cli  # late: hogo.cli registers this app
+
+    return open_cli(policy, database, key_file)
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    from hogo.law.era import parse_date_any
+
+    try:
+        return parse_date_any(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (2026-04-01, 2026/4/1, 令和8年4月1日)") from None
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]error[/red] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _json(data: object) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@app.command("list")
+def list_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="the day to judge (default: today in Japan)")] = None,
+    remind: Annotated[int, typer.Option("--remind", min=0, help="remind N business days before a deadline")] = 2,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """The queue: open requests by the deadline that matters now (overdue first). Exit 1 if any is overdue."""
+    hogo = _open(policy, database, key_file)
+    try:
+        entries = hogo.requests.queue(_date(as_of), remind_business_days=remind)
+    finally:
+        hogo.close()
+    if fmt is Format.json:
+        _json([e.to_dict() for e in entries])
+    else:
+        table = Table(title=f"requests queue ({len(entries)} open)")
+        for col in ("status", "deadline", "due", "days left", "state", "type", "request"):
+            table.add_column(col)
+        for e in entries:
+            style = {"overdue": "red", "due_today": "yellow", "reminder": "yellow"}.get(e.status)
+            table.add_row(e.status, e.deadline, str(e.due_on or "-"),
+                          "-" if e.business_days_left is None else str(e.business_days_left), e.state, e.type,
+                          e.request_id, style=style)
+        out.print(table)
+    if any(e.status == "overdue" for e in entries):
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show(
+    request_id: Annotated[str, typer.Argument(help="the request's id")],
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """One request: deadlines, fee, decision with its grounds, its history and identity checks."""
+    from hogo.vault.service import VaultError
+
+    hogo = _open(policy, database, key_file)
+    try:
+        view = hogo.requests.show(request_id)
+    except VaultError as exc:
+        _fail(exc)
+    finally:
+        hogo.close()
+    if fmt is Format.json:
+        _json(view.to_dict())
+        return
+    out.print(f"[bold]{view.type}[/bold] {view.id}  state={view.state}  subject={view.subject_id}", highlight=False)
+    out.print(f"received {view.received_on}  answer due {view.due_on}  requester {view.requester_kind}"
+              + (f" ({view.agent_kind})" if view.agent_kind else ""), highlight=False)
+    fee = "not fixed" if view.fee_yen is None else f"{view.fee_yen:,} yen" + (" (waived)" if view.fee_waived else "")
+    out.print(f"fee {fee}  payment due {view.payment_due_on or '-'}  paid {view.paid_at or '-'}", highlight=False)
+    if view.outcome:
+        out.print(f"decision {view.outcome}  grounds {', '.join(view.grounds) or '-'}  reasons "
+                  f"{', '.join(view.reasons)}  notice due {view.notice_due_on}", highlight=False)
+        for item, why in view.retained.items():
+            out.print(f"  kept: {item} — {why}", highlight=False)
+    table = Table(title="history")
+    for col in ("#", "at", "event", "from", "to", "reasons", "actor"):
+        table.add_column(col)
+    for e in view.events:
+        table.add_row(str(e["seq"]), f"{e['at']:%Y-%m-%d %H:%M}", e["event"], e["from"] or "-", e["to"],
+                      ", ".join(e["reasons"]), e["actor_id"] or "-")
+    out.print(table)
+    if view.checks:
+        checks = Table(title="identity checks")
+        for col in ("holder", "role", "document", "photo", "result", "code"):
+            checks.add_column(col)
+        for c in view.checks:
+            checks.add_row(c["holder"], c["role"], c["document_kind"], str(c["photo"]), c["result"], c["code"])
+        out.print(checks)
+
+
+@app.command("decide")
+def decide(
+    request_id: Annotated[str, typer.Argument(help="the request's id")],
+    outcome: Annotated[str, typer.Option("--outcome", help="full, partial or refused")],
+    actor: Annotated[str, typer.Option("--actor", help="the deciding actor's name")],
+    ground: Annotated[list[str] | None, typer.Option("--ground", help="a refusal ground (repeat)")] = None,
+    alternative: Annotated[str | None, typer.Option("--alternative-measures")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="decision date (default: today in Japan)")] = None,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Decide a request and carry out its effects (suspension, stop of provision, erasure).
+
+    Corrections need the corrected values, which are personal data: give them through the API or SDK.
+    """
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+    from hogo.vault.service import VaultError
+
+    hogo = _open(policy, database, key_file)
+    try:
+        with hogo.read_sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
+        if actor_id is None:
+            _fail(ValueError(f"no active actor named {actor!r}"))
+        view = hogo.requests.decide(actor_id, request_id, outcome, ground or [], alternative_measures=alternative,
+                                    decided_on=_date(on))
+    except VaultError as exc:
+        _fail(exc)
+    finally:
+        hogo.close()
+    out.print(f"{view.id} {view.state}: {view.outcome} [{', '.join(view.reasons)}] notice due {view.notice_due_on}",
+              highlight=False)
+    for item, why in view.retained.items():
+        out.print(f"  kept: {item} — {why}", highlight=False)
