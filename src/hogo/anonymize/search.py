@@ -1,0 +1,433 @@
+"""Globally optimal full-domain generalization (ARX Flash-like) over the lattice of hierarchy levels.
+
+How it stays exact and fast (columnar throughout, no per-record Python):
+
+- Every quasi-identifier is encoded once as the row index into its hierarchy; each level is a NumPy lookup
+  array. Records are collapsed once into a *base table* of distinct (quasi-identifiers, sensitive value)
+  tuples with counts, so a million records cost one grouping.
+- A node's class table is *rolled up* from an already computed finer node (a direct predecessor when
+  cached, else the base table): map the representatives' codes to the node's levels, combine them into one
+  int64 mixed-radix key, and aggregate with ``bincount`` (dense keys) or ``np.unique``.
+- Pruning only by what is proven: (1) every metric is "generalization part + suppression penalty ≥ 0" and the
+  generalization part grows with every level (``metrics.lower_bounds``), so nodes are visited in order of that
+  bound and the search stops once the bound exceeds the best value found; (2) with a suppression limit,
+  k-anonymity is monotone (records in classes smaller than k only decrease when generalizing), so a node
+  whose small classes already exceed the limit tags all its specializations as failing, and a node within the
+  limit tags all its generalizations as within it. As in Flash, a node whose status is unknown is resolved
+  by a binary search on a chain from it to the top, so whole sub-lattices are tagged with a few checks.
+  l-diversity and t-closeness with suppression are *not* monotone (ARX says the same) and are never used to
+  prune. Ties are broken by the lowest total level, then lexicographically, so results are reproducible.
+
+``output`` keeps every record: suppressed records get ``*`` in every quasi-identifier (ARX's choice, so the
+row count and non-quasi columns stay aligned); other columns are untouched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from hogo.anonymize import metrics as M
+from hogo.anonymize.hierarchy import SUPPRESSED, Hierarchy
+from hogo.anonymize.privacy import PrivacyModel, class_fails
+
+_EPS = 1e-12
+MAX_NODES = 2_000_000
+FLASH = True  # chain binary search (Flash-style) before checking a node; False only for experiments
+
+
+@dataclass
+class SearchResult:
+    """The optimum. ``loss`` is Iyengar's loss (ARX's 1 − granularity) whatever metric was optimized;
+    ``score`` is the optimized metric's own value."""
+
+    levels: dict[str, int]
+    loss: float
+    suppressed: int
+    output: pl.DataFrame
+    nodes_checked: int
+    seconds: float
+    metric: str = "loss"
+    score: float = 0.0
+    anonymous: bool = True
+    nodes_total: int = 0
+    suppressed_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+
+
+@dataclass
+class _Table:
+    rep: list[np.ndarray]  # per dimension: level-0 code of a representative record of each row
+    sens: np.ndarray | None  # (rows,) sensitive code
+    count: np.ndarray  # (rows,) float64 record counts
+
+
+@dataclass
+class _Node:
+    levels: tuple[int, ...]
+    table: _Table  # grouped by (class, sensitive) — sorted by class key
+    gen: list[np.ndarray]  # per dimension, generalized code per class
+    sizes: np.ndarray
+    fails: np.ndarray  # per class
+    k_fail_records: int
+
+
+def _group(key: np.ndarray, weights: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted distinct keys, index of one representative row per key, summed weights)."""
+    n = len(key)
+    if 0 < space <= max(4 * n, 1 << 16):
+        sums = np.bincount(key, weights=weights, minlength=space)
+        pos = np.empty(space, dtype=np.int64)
+        pos[key] = np.arange(n)
+        nz = np.flatnonzero(sums)
+        return nz, pos[nz], sums[nz]
+    uniq, idx, inv = np.unique(key, return_index=True, return_inverse=True)
+    return uniq, idx, np.bincount(inv.ravel(), weights=weights, minlength=len(uniq))
+
+
+class Engine:
+    """Encoded data set + lattice; evaluates nodes by roll-up. Shared by ``search``, ``brute_force``, local."""
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        quasi: dict[str, Hierarchy],
+        sensitive: str | None,
+        model: PrivacyModel,
+        metric: str = "loss",
+    ) -> None:
+        M.check_metric(metric)
+        if not quasi:
+            raise ValueError("quasi: at least one quasi-identifier is needed")
+        for col in quasi:
+            if col not in frame.columns:
+                raise ValueError(f"quasi: column {col!r} not in the data")
+        if model.needs_sensitive and (sensitive is None or sensitive not in frame.columns):
+            raise ValueError("sensitive: l-diversity / t-closeness need a sensitive column present in the data")
+        self.frame = frame
+        self.names = list(quasi)
+        self.hier = [quasi[c] for c in self.names]
+        self.sensitive = sensitive if model.needs_sensitive else None
+        self.model = model
+        self.metric = metric
+        self.n = frame.height
+        self.codes = [h.codes(frame[c]) for c, h in zip(self.names, self.hier, strict=True)]
+        self.luts: list[list[np.ndarray]] = []
+        self.radix: list[list[int]] = []
+        for h in self.hier:
+            lv = [h.level_codes(i) for i in range(h.height)]
+            self.luts.append([a for a, _ in lv])
+            self.radix.append([len(b) for _, b in lv])
+        self.heights = [h.height for h in self.hier]
+        self.n_sens = 0
+        self.sens_codes = None
+        self.global_dist = None
+        self.ordered = False
+        if self.sensitive is not None:
+            col = frame[self.sensitive]
+            if col.null_count():
+                raise ValueError("sensitive: column has empty values")
+            self.ordered = model.t_distance == "ordered" or (
+                model.t_distance is None and col.dtype.is_numeric()
+            )
+            cats = col.unique().sort()
+            self.n_sens = len(cats)
+            self.sens_codes = col.replace_strict(
+                cats, pl.Series(np.arange(self.n_sens, dtype=np.int32)), return_dtype=pl.Int32
+            ).to_numpy()
+            self.global_dist = np.bincount(self.sens_codes, minlength=self.n_sens) / max(self.n, 1)
+        self.stats = [
+            M.dim_stats(
+                self.luts[d],
+                self.radix[d],
+                np.bincount(self.codes[d], minlength=self.hier[d].domain_size).astype(float),
+                self.hier[d].domain_size,
+            )
+            for d in range(len(self.names))
+        ]
+        self.max_supp = model.max_suppressed(self.n)
+        self.base = self._base_table()
+        self._cache: dict[tuple[int, ...], _Table] = {}
+        self._cache_rows = 0
+        self._cache_keys: list[tuple[int, ...]] = []
+        self._cache_lv = np.zeros((64, len(self.names)), dtype=np.int64)
+        self._cache_n = np.zeros(64, dtype=float)
+        self.nodes_checked = 0
+
+    # --- tables -------------------------------------------------------------------------------------------
+    def _base_table(self) -> _Table:
+        cols = list(self.codes)
+        radices = [h.domain_size for h in self.hier]
+        if self.sens_codes is not None:
+            cols.append(self.sens_codes)
+            radices.append(self.n_sens)
+        ones = np.ones(self.n)
+        if float(np.prod(np.asarray(radices, dtype=float))) < 2**62:
+            key = np.zeros(self.n, dtype=np.int64)
+            for c, r in zip(cols, radices, strict=True):
+                key = key * r + c
+            _, idx, cnt = _group(key, ones, 0)
+        else:  # too many combinations for one int64: let Polars hash the columns
+            df = pl.DataFrame({f"c{i}": c for i, c in enumerate(cols)}).with_row_index("i")
+            g = df.group_by([f"c{i}" for i in range(len(cols))]).agg(pl.col("i").first(), pl.len().alias("n"))
+            idx, cnt = g["i"].to_numpy().astype(np.int64), g["n"].to_numpy().astype(float)
+        rep = [c[idx] for c in self.codes]
+        sens = self.sens_codes[idx] if self.sens_codes is not None else None
+        return _Table(rep, sens, cnt)
+
+    def _source(self, levels: tuple[int, ...]) -> _Table:
+        """The smallest cached class table of a node at or below ``levels`` (else the base table)."""
+        m = len(self._cache_keys)
+        if not m:
+            return self.base
+        ok = np.all(self._cache_lv[:m] <= np.asarray(levels), axis=1)
+        if not ok.any():
+            return self.base
+        j = int(np.argmin(np.where(ok, self._cache_n[:m], np.inf)))
+        return self._cache[self._cache_keys[j]]
+
+    def classes(self, levels: tuple[int, ...], table: _Table | None = None, cache: bool = True) -> _Node:
+        """Roll a node's classes up from a finer table and check the privacy model per class."""
+        src = table if table is not None else self._source(levels)
+        gen_rows = [self.luts[d][lv][src.rep[d]] for d, lv in enumerate(levels)]
+        radices = [self.radix[d][lv] for d, lv in enumerate(levels)]
+        space = float(np.prod(np.asarray(radices, dtype=float)))
+        s = self.n_sens if src.sens is not None else 1
+        if space * s < 2**62:
+            key = np.zeros(len(src.count), dtype=np.int64)
+            for g, r in zip(gen_rows, radices, strict=True):
+                key = key * r + g
+            key2 = key * s + src.sens if src.sens is not None else key
+            uniq, idx, cnt = _group(key2, src.count, int(space * s) if space * s < 2**40 else 0)
+            ckey = uniq // s
+        else:
+            df = pl.DataFrame({f"g{i}": g for i, g in enumerate(gen_rows)})
+            cls = df.select(pl.struct(pl.all()).rank("dense").alias("r"))["r"].to_numpy().astype(np.int64) - 1
+            key2 = cls * s + src.sens if src.sens is not None else cls
+            uniq, idx, cnt = _group(key2, src.count, 0)
+            ckey = uniq // s
+        table = _Table([r[idx] for r in src.rep], src.sens[idx] if src.sens is not None else None, cnt)
+        if cache:
+            self._remember(levels, table)
+        nrows = len(ckey)
+        starts = np.flatnonzero(np.concatenate(([True], ckey[1:] != ckey[:-1]))) if nrows else np.zeros(0, dtype=np.int64)
+        sizes = np.add.reduceat(cnt, starts) if nrows else np.zeros(0)
+        first = idx[starts]
+        gen = [g[first] for g in gen_rows]
+        k_fail = sizes < self.model.k
+        fails = class_fails(
+            self.model, sizes, starts, table.sens, cnt, self.n_sens, self.global_dist, self.ordered
+        ) if self.model.needs_sensitive else k_fail
+        self.nodes_checked += 1
+        return _Node(levels, table, gen, sizes, fails, int(sizes[k_fail].sum()))
+
+    def _remember(self, levels: tuple[int, ...], table: _Table) -> None:
+        if self._cache_rows > 20_000_000:
+            self._cache.clear()
+            self._cache_keys.clear()
+            self._cache_rows = 0
+        if levels in self._cache:
+            return
+        m = len(self._cache_keys)
+        if m == len(self._cache_lv):
+            self._cache_lv = np.concatenate([self._cache_lv, np.zeros_like(self._cache_lv)])
+            self._cache_n = np.concatenate([self._cache_n, np.zeros_like(self._cache_n)])
+        self._cache_lv[m] = levels
+        self._cache_n[m] = len(table.count)
+        self._cache_keys.append(levels)
+        self._cache[levels] = table
+        self._cache_rows += len(table.count)
+
+    # --- lattice ------------------------------------------------------------------------------------------
+    def lattice(self) -> np.ndarray:
+        size = int(np.prod(np.asarray(self.heights, dtype=float)))
+        if size > MAX_NODES:
+            raise ValueError(f"quasi: the lattice has {size:,} nodes (limit {MAX_NODES:,}); use fewer levels")
+        return np.array(list(itertools.product(*[range(h) for h in self.heights])), dtype=np.int64).reshape(
+            -1, len(self.heights)
+        )
+
+    def score(self, node: _Node) -> float:
+        return M.evaluate(self.metric, self.stats, node.levels, node.gen, node.sizes, node.fails, self.n)
+
+    def loss(self, node: _Node) -> float:
+        return M.iyengar_loss(self.stats, node.levels, node.gen, node.sizes, node.fails, self.n)
+
+    # --- output -------------------------------------------------------------------------------------------
+    def suppressed_rows(self, levels: tuple[int, ...], node: _Node) -> np.ndarray:
+        """Per record: is its class suppressed at this node (one vectorised pass over the records)."""
+        if not node.fails.any():
+            return np.zeros(self.n, dtype=bool)
+        bad = {tuple(int(g[i]) for g in node.gen) for i in np.flatnonzero(node.fails)}
+        bad_df = pl.DataFrame({f"g{d}": [b[d] for b in bad] for d in range(len(levels))},
+                              schema={f"g{d}": pl.Int32 for d in range(len(levels))})
+        rows = pl.DataFrame({f"g{d}": self.luts[d][lv][self.codes[d]] for d, lv in enumerate(levels)})
+        rows = rows.with_columns(pl.lit(True).alias("_bad"))
+        flag = rows.select(pl.exclude("_bad")).join(bad_df.with_columns(pl.lit(True).alias("_bad")),
+                                                     on=list(bad_df.columns), how="left", maintain_order="left")
+        return flag["_bad"].fill_null(False).to_numpy()
+
+    def output(self, levels: tuple[int, ...], suppressed: np.ndarray) -> pl.DataFrame:
+        cols = []
+        mask = pl.Series(suppressed)
+        for name, h, lv, codes in zip(self.names, self.hier, levels, self.codes, strict=True):
+            g = h.labels(codes, lv, name)
+            cols.append(pl.when(mask).then(pl.lit(SUPPRESSED)).otherwise(g).alias(name))
+        return self.frame.with_columns(cols)
+
+
+def _tiebreak(levels: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    return (sum(levels), levels)
+
+
+def _result(engine: Engine, best: _Node | None, best_score: float, t0: float, nodes_total: int) -> SearchResult:
+    if best is None:  # not even the top node is acceptable: report the top, flagged
+        top = tuple(h - 1 for h in engine.heights)
+        node = engine.classes(top, table=engine.base, cache=False)
+        supp = engine.suppressed_rows(top, node)
+        return SearchResult(dict(zip(engine.names, top, strict=True)), engine.loss(node), int(supp.sum()),
+                            engine.output(top, supp), engine.nodes_checked, time.perf_counter() - t0,
+                            engine.metric, engine.score(node), False, nodes_total, supp)
+    supp = engine.suppressed_rows(best.levels, best)
+    return SearchResult(
+        levels=dict(zip(engine.names, best.levels, strict=True)),
+        loss=engine.loss(best),
+        suppressed=int(supp.sum()),
+        output=engine.output(best.levels, supp),
+        nodes_checked=engine.nodes_checked,
+        seconds=time.perf_counter() - t0,
+        metric=engine.metric,
+        score=best_score,
+        anonymous=True,
+        nodes_total=nodes_total,
+        suppressed_mask=supp,
+    )
+
+
+def search(
+    frame: pl.DataFrame,
+    quasi: dict[str, Hierarchy],
+    sensitive: str | None,
+    model: PrivacyModel,
+    metric: str = "loss",
+    seed: int = 0,
+) -> SearchResult:
+    """The globally optimal full-domain generalization for ``model`` minimizing ``metric``.
+
+    Deterministic (``seed`` is accepted for a uniform interface; the search itself draws no randomness).
+    """
+    t0 = time.perf_counter()
+    engine = Engine(frame, quasi, sensitive, model, metric)
+    nodes = engine.lattice()
+    heights = np.asarray(engine.heights)
+    stride_list = [int(np.prod(heights[d + 1:])) for d in range(len(heights))]
+    bounds = M.lower_bounds(metric, engine.stats, nodes, engine.n)
+    order = np.lexsort((*[nodes[:, d] for d in range(nodes.shape[1] - 1, -1, -1)], nodes.sum(axis=1), bounds))
+    # k-part status (monotone with suppression): 1 = within the limit, -1 = too many small classes
+    status = np.zeros(len(nodes), dtype=np.int8)
+    memo: dict[int, _Node] = {}
+    # With no suppression allowed and k only, an acceptable node suppresses nothing, so its loss / entropy is
+    # exactly its bound: no class table is needed to score it.
+    bound_is_score = engine.max_supp == 0 and not model.needs_sensitive and metric in ("loss", "entropy")
+
+    # le[d][v] / ge[d][v]: nodes whose level in dimension d is <= v / >= v (tagging = a few boolean ANDs)
+    le = [np.stack([nodes[:, d] <= v for v in range(h)]) for d, h in enumerate(engine.heights)]
+    ge = [np.stack([nodes[:, d] >= v for v in range(h)]) for d, h in enumerate(engine.heights)]
+
+    def check(i: int) -> int:
+        if status[i]:
+            return int(status[i])
+        levels = tuple(int(x) for x in nodes[i])
+        node = engine.classes(levels)
+        memo[i] = node
+        fail = node.k_fail_records > engine.max_supp
+        tables = le if fail else ge
+        mask = status == 0
+        for d, v in enumerate(levels):
+            mask &= tables[d][v]
+        status[mask] = -1 if fail else 1
+        return int(status[i])
+
+    def resolve(i: int) -> None:
+        """Flash-style: binary search for the lowest acceptable node on a chain from node i to the top."""
+        cur = [int(x) for x in nodes[i]]
+        top = [h - 1 for h in engine.heights]
+        chain = [i]
+        d, dims = 0, len(cur)
+        while cur != top:
+            while cur[d] >= top[d]:
+                d = (d + 1) % dims
+            cur[d] += 1
+            d = (d + 1) % dims
+            chain.append(sum(c * st for c, st in zip(cur, stride_list, strict=True)))
+        lo, hi = 0, len(chain) - 1
+        while lo <= hi and not status[i]:
+            mid = (lo + hi) // 2
+            if check(chain[mid]) > 0:
+                hi = mid - 1
+            else:
+                lo = mid + 1
+        if not status[i]:
+            check(i)
+
+    best_i = -1
+    best_score = np.inf
+    flash = FLASH
+    for i in order:
+        if bounds[i] > best_score + _EPS * max(1.0, abs(best_score)):
+            break
+        if not status[i]:
+            if flash:
+                resolve(int(i))
+            else:
+                check(int(i))
+        if status[i] < 0:
+            memo.pop(int(i), None)
+            continue
+        if len(memo) > 4096:  # chain checks far from the visiting order: drop, they are cheap to recompute
+            memo = {int(i): memo[int(i)]} if int(i) in memo else {}
+        levels = tuple(int(x) for x in nodes[i])
+        if bound_is_score:
+            sc = float(bounds[i])
+        else:
+            node = memo.pop(int(i), None) or engine.classes(levels)
+            if node.sizes[node.fails].sum() > engine.max_supp:
+                continue
+            sc = engine.score(node)
+        if best_i < 0 or sc < best_score - _EPS * max(1.0, abs(best_score)) or (
+            abs(sc - best_score) <= _EPS * max(1.0, abs(best_score))
+            and _tiebreak(levels) < _tiebreak(tuple(int(x) for x in nodes[best_i]))
+        ):
+            best_i, best_score = int(i), sc
+    best = None if best_i < 0 else engine.classes(tuple(int(x) for x in nodes[best_i]))
+    return _result(engine, best, float(best_score), t0, len(nodes))
+
+
+def brute_force(
+    frame: pl.DataFrame,
+    quasi: dict[str, Hierarchy],
+    sensitive: str | None,
+    model: PrivacyModel,
+    metric: str = "loss",
+    seed: int = 0,
+) -> SearchResult:
+    """Check every node from the base table (no roll-up, no pruning) — the reference for tests."""
+    t0 = time.perf_counter()
+    engine = Engine(frame, quasi, sensitive, model, metric)
+    nodes = engine.lattice()
+    best: _Node | None = None
+    best_score = np.inf
+    for row in nodes:
+        levels = tuple(int(x) for x in row)
+        node = engine.classes(levels, table=engine.base, cache=False)
+        if node.sizes[node.fails].sum() > engine.max_supp:
+            continue
+        sc = engine.score(node)
+        if best is None or sc < best_score - _EPS * max(1.0, abs(best_score)) or (
+            abs(sc - best_score) <= _EPS * max(1.0, abs(best_score)) and _tiebreak(levels) < _tiebreak(best.levels)
+        ):
+            best, best_score = node, sc
+    return _result(engine, best, float(best_score), t0, len(nodes))
