@@ -18,7 +18,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hogo.anonymize.cli import anonymize_app, pseudonymize_app
 from hogo.policy.loader import LoadedPolicy, PolicyError, load
+from hogo.provision import cli as provision_cli
+from hogo.provision.bureau import cli as bureau_cli
+from hogo.provision.outsourcing import cli as outsourcing_cli
+from hogo.requests import cli as requests_cli
+from hogo.retention import cli as retention_cli
 
 # Locals are never shown in tracebacks: they can hold personal values.
 app = typer.Typer(help="hogo — APPI / My Number Act compliance: policy as code.", no_args_is_help=True,
@@ -36,6 +42,14 @@ app.add_typer(law_app, name="law")
 app.add_typer(actors_app, name="actors")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.command("provide")(provision_cli.provide)
+app.add_typer(provision_cli.records_app, name="records")
+app.add_typer(bureau_cli.app, name="bureau")
+app.add_typer(outsourcing_cli.app, name="outsourcees")
+app.add_typer(requests_cli.app, name="requests")
+app.add_typer(retention_cli.app, name="retention")
+app.add_typer(anonymize_app, name="anonymize")
+app.add_typer(pseudonymize_app, name="pseudonymize")
 
 out = Console()
 err = Console(stderr=True)

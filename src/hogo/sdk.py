@@ -15,7 +15,11 @@ from hogo.consent.service import Consents
 from hogo.db import make_engine, migrate, read_session_factory, session_factory, unit_of_work
 from hogo.policy.loader import load
 from hogo.policy.models import Policy
+from hogo.provision.bureau.service import Bureaus
+from hogo.provision.outsourcing.service import Outsourcing
 from hogo.provision.service import Provisions
+from hogo.requests.service import Requests
+from hogo.retention.service import Retention
 from hogo.vault.crypto import KeyRing
 from hogo.vault.service import Vault
 
@@ -32,10 +36,21 @@ class Hogo:
     access: Access
     consents: Consents
     provision: Provisions
+    bureaus: Bureaus  # credit-bureau inquiries, registrations, inspection
+    outsourcing: Outsourcing  # outsourcee selection, supervision, data handed out (Art. 25)
+    retention: Retention  # retention schedules, holds, sweeps, disposal certificates
+    requests: Requests  # data-subject requests (Act 32-39)
 
     @property
     def read_sessions(self) -> sessionmaker[Session]:
         return self.access.read_sessions or self.sessions
+
+    @property
+    def anonymizer(self):
+        """Anonymized / pseudonymized data sets and their records (hogo.anonymize.service.Anonymizer)."""
+        from hogo.anonymize.service import Anonymizer
+
+        return Anonymizer(self.policy, self.sessions, self.read_sessions)
 
     def audit_verify(self) -> audit.VerifyResult:
         with self.read_sessions() as s:
@@ -51,6 +66,8 @@ class Hogo:
         self.vault = Vault(self.policy, keyring)
         self.access.vault = self.vault
         self.consents.vault = self.vault
+        self.retention.vault = self.vault
+        self.requests.vault = self.vault
         with unit_of_work(self.sessions) as s:
             count = self.vault.rotate(s)
             audit.append(s, action="keys.rotate", allowed=True, reasons=("ACC-ALLOWED",),
@@ -75,4 +92,10 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     consents = Consents(program, vault, sessions, read_sessions=reads)
     access = Access(program, vault, sessions, consent=consents, read_sessions=reads)
     provision = Provisions(program, access, sessions, read_sessions=reads)
-    return Hogo(program, engine, sessions, keys, vault, access, consents, provision)
+    bureaus = Bureaus(program, sessions, access, provision, read_sessions=reads)
+    outsourcing = Outsourcing(program, sessions, access, provision, read_sessions=reads)
+    retention = Retention(program, sessions, vault, read_sessions=reads, keepers=[provision])
+    requests = Requests(program, sessions, vault, access, consents, provision, retention=retention,
+                        read_sessions=reads)
+    return Hogo(program, engine, sessions, keys, vault, access, consents, provision, bureaus, outsourcing,
+                retention, requests)

@@ -46,6 +46,8 @@ EXCLUDED = {
     ("ConsentVersion", "*"),  # the consent wording is given at acquisition; the notice names the current version
     ("Calendar", "*"),
     ("LawSettings", "*"),
+    ("Connector", "*"),  # external databases requests reach: internal plumbing, not a matter of the notice
+    ("ConnectorTable", "*"),
 }
 
 

@@ -4,6 +4,8 @@ Facts in, :class:`Decision` out, with reason codes citing the article. No IO (ex
 an official holiday CSV you point to), and nothing else from hogo is imported here.
 """
 
+from . import outsourcing  # noqa: F401  (registers the Art. 25 supervision reason codes)
+from .bureau import InquiryPurpose, inquiry_decision  # noqa: F401  (credit bureaus; registers their codes)
 from .calendar import (
     ADMINISTRATIVE,
     BANK,
@@ -60,6 +62,7 @@ from .mynumber import (
     normalize_digits,
     verify_my_number_documents,
 )
+from .processed import ProcessedKind, processed_provision_decision  # noqa: F401  (Act 41-46 codes)
 from .provision import (
     CrossBorderFacts,
     JointUseMatter,
@@ -93,6 +96,8 @@ from .purposes import (
     succession_use,
 )
 from .reasons import REASONS, Decision, Reason, Requirement, reason, register
+from .requests import RequestState  # noqa: F401  (registers the request codes, Act 32-39; see law.requests)
+from .retention import Term as RetentionTerm  # noqa: F401  (registers the RET-/TAX- codes; see law.retention)
 from .rights import CHARGEABLE_REQUESTS, REQUEST_KINDS, fee_chargeable, fee_check, request_due_date
 from .text import (
     format_yen,

@@ -13,7 +13,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from hogo.law.categories import Category
 from hogo.law.effective import LawParameters
@@ -132,6 +140,7 @@ class Item(Model):
     description: Text | None = None
     necessity: Text | None = Field(default=None, description="why a highly sensitive item is indispensable")
     collected: bool = Field(default=True, description="false: the program promises never to collect it")
+    confirm_within_months: int | None = Field(default=None, ge=1, description="Art. 22 accuracy: re-confirm after")
 
 
 class SpecialCareGround(StrEnum):
@@ -377,6 +386,7 @@ class RetentionRule(Model):
     floor: RetentionFloor | None = None
     disposal: Text | None = None
     statutory_basis: Text | None = None
+    business_day: bool = Field(default=False, description="disposal falls on the next business day when closed")
 
 
 # --- requests -----------------------------------------------------------------------------------------------
@@ -574,6 +584,59 @@ class LawSettings(LawParameters):
     )
 
 
+# --- external systems requests must reach --------------------------------------------------------------------
+
+SQL_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+SqlName = Annotated[str, Field(pattern=SQL_NAME, max_length=63, description="a plain SQL identifier")]
+
+
+class ConnectorTable(Model):
+    """One table of an external database holding personal data, and how a request reaches it.
+
+    ``key_item`` names what identifies the person there: an item of the program (its current vault value)
+    or ``external_ref`` (the subject's business key). ``columns`` maps each personal-data column to the
+    item it holds, so a disclosure package can say what came from where.
+    """
+
+    table: SqlName
+    db_schema: SqlName | None = Field(default=None, alias="schema", description="the database schema, if any")
+    subject_key: SqlName = Field(description="the column that identifies the person")
+    key_item: str = Field(description="an item id, or external_ref")
+    columns: dict[SqlName, Id] = Field(min_length=1, description="personal-data column -> item id")
+    on_erasure: Literal["delete_row", "null_columns"] = "delete_row"
+    keep_columns: list[SqlName] = Field(default_factory=list, description="columns erasure leaves in place")
+
+    @model_validator(mode="after")
+    def _kept_columns_are_declared(self) -> ConnectorTable:
+        for col in self.keep_columns:
+            if col not in self.columns:
+                raise ValueError(f"keep_columns: {col!r} is not one of the declared columns")
+        if self.on_erasure == "null_columns" and self.subject_key in self.columns:
+            raise ValueError(f"columns: the key column {self.subject_key!r} cannot be nulled (use keep_columns)")
+        return self
+
+
+class Connector(Model):
+    """An external SQL database (SQLAlchemy URL) that disclosure and erasure must reach.
+
+    ``url`` may contain ``${ENV_VAR}`` placeholders, expanded only when connecting, so that passwords stay
+    out of the program file (and out of its diff and lint output).
+    """
+
+    id: Id
+    name: Text
+    url: str = Field(min_length=1, description="SQLAlchemy URL; ${VAR} expanded from the environment")
+    tables: list[ConnectorTable] = Field(min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _no_password_in_the_file(cls, v: str) -> str:
+        m = re.search(r"://[^/@:]*:([^@/]*)@", v)
+        if m and m.group(1) and not re.fullmatch(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}", m.group(1)):
+            raise ValueError("a password must not be written in the program: use ${ENV_VAR} (e.g. ${CRM_DB_PASSWORD})")
+        return v
+
+
 class Policy(Model):
     """The whole privacy program (hogo.yaml)."""
 
@@ -609,11 +672,30 @@ class Policy(Model):
     notice: NoticeSettings = NoticeSettings()
     calendar: Calendar = Calendar()
     law: LawSettings = LawSettings()
+    connectors: list[Connector] = Field(default_factory=list, description="external databases requests reach")
+
+    @field_validator("connectors")
+    @classmethod
+    def _connector_items(cls, v: list[Connector], info: ValidationInfo) -> list[Connector]:
+        """Every item a connector names must exist (checked here, after ``items``, so the error has a line)."""
+        items = {i.id for i in info.data.get("items") or []}
+        if not items:
+            return v  # items themselves failed: that error is reported
+        for i, conn in enumerate(v):
+            for j, tab in enumerate(conn.tables):
+                where = f"connectors[{i}].tables[{j}]"
+                if tab.key_item != "external_ref" and tab.key_item not in items:
+                    raise ValueError(f"{where}.key_item: {tab.key_item!r} is neither an item of the program "
+                                     "nor external_ref")
+                for col, item in tab.columns.items():
+                    if item not in items:
+                        raise ValueError(f"{where}.columns.{col}: {item!r} is not an item of the program")
+        return v
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Policy:
         for name in ("desks", "subject_types", "items", "purposes", "consent_documents", "recipients",
-                     "credit_bureaus", "joint_uses", "cross_border", "retention", "roles"):
+                     "credit_bureaus", "joint_uses", "cross_border", "retention", "roles", "connectors"):
             seen: set[str] = set()
             for i, entry in enumerate(getattr(self, name)):
                 if entry.id in seen:
