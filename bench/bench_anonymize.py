@@ -211,7 +211,7 @@ def run_hogo(df: pl.DataFrame, hier: dict[str, Hierarchy], s: dict, repeat: int)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/adult"))
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data" / "adult")
     ap.add_argument("--rows", type=int, default=1_000_000, help="size of the resampled data set (0: skip)")
     ap.add_argument("--repeat", type=int, default=5, help="warm runs per hogo setting on Adult")
     ap.add_argument("--repeat-large", type=int, default=3, help="warm runs per hogo setting on the large set")

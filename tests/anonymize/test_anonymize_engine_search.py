@@ -14,7 +14,7 @@ from hogo.anonymize.privacy import PrivacyModel
 from hogo.anonymize.search import brute_force, search
 from hogo.anonymize.verify import verify
 
-ADULT = Path("/work/shared/data/adult")
+ADULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "adult"
 ADULT_QI = ["age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"]
 
 
