@@ -6,7 +6,6 @@ Exit codes are part of the interface: 0 clean, 1 the program breaks a rule (or c
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -15,11 +14,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hogo.anonymize.cli import anonymize_app, pseudonymize_app
-from hogo.policy.loader import LoadedPolicy, PolicyError, load
+from hogo.cli_support import (
+    DatabaseOption,
+    KeyFileOption,
+    OutputFormat,
+    PolicyOption,
+    err,
+    load_or_exit,
+    open_cli,
+    out,
+    parse_date,
+)
 from hogo.provision import cli as provision_cli
 from hogo.provision.bureau import cli as bureau_cli
 from hogo.provision.outsourcing import cli as outsourcing_cli
@@ -51,15 +59,6 @@ app.add_typer(retention_cli.app, name="retention")
 app.add_typer(anonymize_app, name="anonymize")
 app.add_typer(pseudonymize_app, name="pseudonymize")
 
-out = Console()
-err = Console(stderr=True)
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
 class Lang(StrEnum):
     ja = "ja"
     en = "en"
@@ -78,21 +77,6 @@ class InventoryFormat(StrEnum):
 PolicyPath = Annotated[Path, typer.Argument(help="the program file, e.g. hogo.yaml", show_default=False)]
 
 
-def _load_or_exit(path: Path, fmt: OutputFormat = OutputFormat.table) -> LoadedPolicy:
-    try:
-        return load(path)
-    except PolicyError as exc:
-        if fmt is OutputFormat.json:
-            rows = [{"code": "SCHEMA", "severity": "error", "path": p.field, "line": p.line, "message_en": p.message}
-                    for p in exc.problems]
-            out.print_json(json.dumps({"file": str(path), "errors": len(rows), "findings": rows}, ensure_ascii=False))
-        else:
-            for p in exc.problems:
-                err.print(f"[red]error[/red] {exc.path}:{p.line}: {p.field}: {p.message}", highlight=False)
-            err.print(f"{exc.path}: {len(exc.problems)} schema error(s); nothing else was checked.")
-        raise typer.Exit(1) from None
-
-
 @policy_app.command("check")
 def policy_check(
     path: PolicyPath,
@@ -104,7 +88,7 @@ def policy_check(
     """Lint the program against the APPI, the My Number Act and itself; exit 1 on errors."""
     from hogo.policy.lint import has_errors, lint
 
-    loaded = _load_or_exit(path, fmt)
+    loaded = load_or_exit(path, fmt)
     findings = lint(loaded)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     if fmt is OutputFormat.json:
@@ -134,7 +118,7 @@ def policy_inventory(
     """Export the personal-data inventory (個人情報管理台帳) in the PPC data-mapping columns."""
     from hogo.policy.inventory import write_inventory
 
-    loaded = _load_or_exit(path)
+    loaded = load_or_exit(path)
     target = output or Path(f"inventory.{fmt}")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_inventory(loaded.policy, target, str(fmt))
@@ -151,7 +135,7 @@ def policy_diff(
     """Classify each change by what the law then requires: nothing, publication, prior notice, consent."""
     from hogo.policy.diff import diff_policies, strongest
 
-    changes = diff_policies(_load_or_exit(old).policy, _load_or_exit(new).policy)
+    changes = diff_policies(load_or_exit(old).policy, load_or_exit(new).policy)
     top = strongest(changes)
     if fmt is OutputFormat.json:
         rows = [{"path": c.path, "kind": c.kind, "requirement": str(c.requirement), "articles": list(c.articles),
@@ -179,7 +163,7 @@ def notice_render(
     """Render the privacy notice (個人情報の取扱いについて) from the program."""
     from hogo.notice import render_notice
 
-    text = render_notice(_load_or_exit(path).policy, lang=str(lang), fmt=str(fmt))
+    text = render_notice(load_or_exit(path).policy, lang=str(lang), fmt=str(fmt))
     if output is None:
         sys.stdout.write(text)
         return
@@ -204,15 +188,6 @@ def law_mynumber(number: Annotated[str, typer.Argument(help="12 digits; full-wid
     raise typer.Exit(1)
 
 
-def _parse_date(text: str) -> dt.date:
-    from hogo.law.era import parse_date_any
-
-    try:
-        return parse_date_any(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
 @law_app.command("business-days")
 def law_business_days(
     start: Annotated[str, typer.Argument(help="ISO date, 2026/5/6, 2026年5月6日 or 令和8年5月6日")],
@@ -223,9 +198,9 @@ def law_business_days(
     from hogo.law.calendar import BusinessCalendar
     from hogo.law.era import to_wareki
 
-    closures = _load_or_exit(policy).policy.calendar.company_closures if policy else [("12-29", "01-03")]
+    closures = load_or_exit(policy).policy.calendar.company_closures if policy else [("12-29", "01-03")]
     cal = BusinessCalendar(company_closures=tuple(tuple(c) for c in closures))
-    result = cal.add_business_days(_parse_date(start), days)
+    result = cal.add_business_days(parse_date(start), days)
     out.print(f"{result.isoformat()} ({to_wareki(result)})")
 
 
@@ -234,30 +209,11 @@ def law_wareki(date: Annotated[str, typer.Argument(help="a date in any accepted 
     """Convert between western dates and Japanese era dates (令和/平成/昭和)."""
     from hogo.law.era import to_wareki
 
-    d = _parse_date(date)
+    d = parse_date(date)
     out.print(f"{d.isoformat()} {to_wareki(d)}")
 
 
 # --- the running system: database, keys, actors, audit ---------------------------------------------------------
-
-PolicyOption = Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")]
-DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
-KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
-
-
-def _open(policy: Path, database: str | None, key_file: Path):
-    """The SDK facade for the CLI; a missing key or policy is explained, not traced back."""
-    from hogo.sdk import open_hogo
-    from hogo.vault.crypto import CryptoError
-
-    loaded = _load_or_exit(policy)
-    try:
-        return open_hogo(loaded.policy, database, key_path=key_file)
-    except (CryptoError, FileNotFoundError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
 
 @app.command("init")
 def init(
@@ -268,13 +224,13 @@ def init(
     """Create the master key file (if missing) and the database schema; safe to run again."""
     from hogo.vault.crypto import KeyRing
 
-    _load_or_exit(policy)
+    load_or_exit(policy)
     if key_file.exists():
         out.print(f"key file {key_file} exists; kept")
     else:
         KeyRing.generate().save(key_file)
         out.print(f"wrote master key {key_file} (mode 600) — back it up: without it the data cannot be read")
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     out.print(f"database ready: {hogo.engine.url.render_as_string(hide_password=True)}")
     hogo.close()
 
@@ -292,7 +248,7 @@ def actors_create(
     """Register an actor with a role; the API token is printed once and stored only as a hash."""
     from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         actor = hogo.access.create_actor(name, role, department)
     except VaultError as exc:
@@ -316,7 +272,7 @@ def actors_token(
 
     from hogo.access.models import Actor
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     with hogo.sessions() as s:
         actor_id = s.scalar(select(Actor.id).where(Actor.name == name))
     if actor_id is None:
@@ -333,7 +289,7 @@ def audit_verify(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Check every entry's hash and link; names the first broken entry. Exit 1 if the chain is broken."""
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     result = hogo.audit_verify()
     hogo.close()
     if result.ok:
@@ -352,7 +308,7 @@ def audit_export(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Write the chain as JSON Lines (identifiers and item names only) for offline verification."""
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     if output is None:
         hogo.audit_export(sys.stdout)
     else:
@@ -372,7 +328,7 @@ def keys_rotate(
     """Add a new master key to the key file and re-wrap every data key under it."""
     from hogo.vault.crypto import KeyRing
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     rotated = KeyRing.load(key_file).add_master()
     rotated.save(key_file, overwrite=True)
     count = hogo.rotate_master_key(rotated)
@@ -415,7 +371,7 @@ def import_file(
     from hogo.access.service import AccessDenied
     from hogo.vault.models import Source
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         with hogo.sessions() as s:
             actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
@@ -463,7 +419,7 @@ def serve(
     if demo and not key_file.exists() and not os.environ.get("HOGO_MASTER_KEY"):
         KeyRing.generate().save(key_file)
         out.print(f"wrote master key {key_file}")
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     if demo:
         from hogo.demo import seed_demo
 

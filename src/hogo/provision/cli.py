@@ -16,21 +16,12 @@ from typing import Annotated
 
 import typer
 
+from hogo.cli_support import DatabaseOption, KeyFileOption, err, open_cli, out
+
 records_app = typer.Typer(help="The law-kept records: provision (Art. 29), receipt (Art. 30), personal-related "
                                "information (Art. 31).", no_args_is_help=True)
 
 PolicyArg = Annotated[Path, typer.Argument(help="the program file, e.g. hogo.yaml", show_default=False)]
-DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
-KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
-
-
-def _open(policy: Path, database: str | None, key_file: Path):
-    from hogo.cli import _open as open_cli  # the CLI's opener: explains a missing key or policy
-
-    return open_cli(policy, database, key_file)
-
-
 def _read_refs(path: Path, column: str | None) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -64,11 +55,10 @@ def provide(
 
     from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
-    from hogo.cli import err, out
     from hogo.vault.service import VaultError
 
     refs = _read_refs(subjects, column)
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         with hogo.sessions() as s:
             actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
@@ -114,7 +104,6 @@ def export(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Write every record still kept (provision, receipt, personal-related) as JSON Lines."""
-    from hogo.cli import out
     from hogo.law.era import parse_date_any
 
     day: dt.date | None = None
@@ -123,7 +112,7 @@ def export(
             day = parse_date_any(since)
         except ValueError:
             raise typer.BadParameter("not a date (2026-04-01, 2026/4/1 or 令和8年4月1日)", param_hint="--since") from None
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as fh:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from hogo.cli_support import (
+    DatabaseOption,
+    KeyFileOption,
+    PolicyOption,
+    err,
+    fail,
+    open_cli,
+    optional_date,
+    out,
+)
 
 app = typer.Typer(help="Retention: what is due, disposal sweeps, legal holds and disposal certificates.",
                   no_args_is_help=True)
@@ -21,41 +30,12 @@ certificates_app = typer.Typer(help="Disposal certificates (廃棄記録).", no_
 app.add_typer(hold_app, name="hold")
 app.add_typer(certificates_app, name="certificates")
 
-out = Console()
-err = Console(stderr=True)
-
-PolicyOption = Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")]
-DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
-KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="the day to judge (default: today in Japan)")]
 
 
 class CertificateFormat(StrEnum):
     csv = "csv"
     html = "html"
-
-
-def _open(policy: Path, database: str | None, key_file: Path):
-    from hogo.cli import _open as open_cli  # late: hogo.cli registers this app
-
-    return open_cli(policy, database, key_file)
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    from hogo.law.era import parse_date_any
-
-    try:
-        return parse_date_any(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (2026-04-01, 2026/4/1, 令和8年4月1日)") from None
-
-
-def _fail(exc: Exception) -> None:
-    err.print(f"[red]error[/red] {exc}", highlight=False)
-    raise typer.Exit(1)
 
 
 @app.command("plan")
@@ -67,9 +47,9 @@ def plan(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """What will be disposed of in the next N days, by rule and item (nothing is changed)."""
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
-        p = hogo.retention.plan(_date(as_of), days)
+        p = hogo.retention.plan(optional_date(as_of), days)
     finally:
         hogo.close()
     table = Table(title=f"retention plan {p.as_of} → {p.until}")
@@ -93,7 +73,7 @@ def sweep(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Dispose of every record whose retention has ended (resumes an interrupted sweep first)."""
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         dry = hogo.retention.default_dry_run() if execute is None else not execute
         if dry and execute is None:
@@ -109,10 +89,10 @@ def sweep(
                 bar.update(tasks[t.unit], completed=t.chunk, total=t.chunks,
                            disposed=bar.tasks[tasks[t.unit]].fields["disposed"] + t.disposed)
 
-            result = hogo.retention.sweep(_date(as_of), dry_run=dry, actor_id=actor, progress=tick)
+            result = hogo.retention.sweep(optional_date(as_of), dry_run=dry, actor_id=actor, progress=tick)
     except ValueError as exc:
         hogo.close()
-        _fail(exc)
+        fail(exc)
     hogo.close()
     table = Table(title=("dry run: would dispose of" if dry else f"sweep {result.sweep_id}") + f" (as of {result.as_of})")
     table.add_column("rule")
@@ -140,14 +120,14 @@ def event(
     """Record an event a retention period counts from (contract dates come from the engagements)."""
     from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
-        hogo.retention.record_event(subject, name, _date(on), actor_id=actor)
+        hogo.retention.record_event(subject, name, optional_date(on), actor_id=actor)
     except (VaultError, LookupError) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         hogo.close()
-    out.print(f"recorded {name} on {_date(on)}")
+    out.print(f"recorded {name} on {optional_date(on)}")
 
 
 @app.command("accuracy")
@@ -159,9 +139,9 @@ def accuracy(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Subjects whose key items were not confirmed within the program's period (Art. 22 accuracy)."""
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
-        rows = hogo.retention.unconfirmed(_date(as_of), limit=limit)
+        rows = hogo.retention.unconfirmed(optional_date(as_of), limit=limit)
     finally:
         hogo.close()
     table = Table(title="items to re-confirm (APPI Art. 22)")
@@ -187,12 +167,12 @@ def hold_add(
     """Place a legal hold on a subject or one record."""
     from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         hold = hogo.retention.add_hold(reason=reason, actor_id=actor, subject_id=subject, record_id=record,
-                                       until=_date(until))
+                                       until=optional_date(until))
     except VaultError as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         hogo.close()
     out.print(f"hold {hold.id} placed")
@@ -210,11 +190,11 @@ def hold_release(
     """Release a legal hold; disposal of what is due resumes at the next sweep."""
     from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         hogo.retention.release_hold(hold_id, actor_id=actor, reason=reason)
     except VaultError as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         hogo.close()
     out.print(f"hold {hold_id} released")
@@ -230,7 +210,7 @@ def hold_list(
     """Legal holds with who placed them and why."""
     from hogo.retention.service import today_jst
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         holds = hogo.retention.holds(active_on=today_jst() if active else None)
     finally:
@@ -255,12 +235,12 @@ def certificates_export(
     """Export disposal certificates as CSV (all sweeps, or one) or as a readable Japanese HTML page."""
     from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         if fmt is CertificateFormat.html and sweep_id is None:
             sweeps = hogo.retention.sweeps()
             if not sweeps:
-                _fail(ValueError("no sweep has been run yet"))
+                fail(ValueError("no sweep has been run yet"))
             sweep_id = sweeps[-1].id
         fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
@@ -273,7 +253,7 @@ def certificates_export(
             if output:
                 fh.close()
     except VaultError as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         hogo.close()
     if output:

@@ -19,6 +19,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, load_or_exit, open_cli
+
 app = typer.Typer(help="Credit bureaus: inspection of inquiries and registrations, registration periods.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
 out = Console()
@@ -50,12 +52,9 @@ def _previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
 
 @app.command("report")
 def report(
-    policy: Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")] = Path(
-        "hogo.yaml"),
-    database: Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                 help="SQLAlchemy URL; default sqlite:///hogo.db")] = None,
-    key_file: Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")] = Path(
-        "hogo.key"),
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
     period_from: Annotated[str | None, typer.Option("--from", help="first day (default: first of last month)")] = None,
     period_to: Annotated[str | None, typer.Option("--to", help="last day (default: end of last month)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="day registrations are checked (default: --to)")] = None,
@@ -64,14 +63,13 @@ def report(
 ) -> None:
     """The periodic inspection report: improper inquiries, applications above the threshold never inquired,
     contracts not registered, registrations past their period. Exit 1 if anything was found."""
-    from hogo.cli import _open
     from hogo.vault.service import VaultError
 
     default_from, default_to = _previous_month(dt.date.today())
     start = _date(period_from, "from") or default_from
     end = _date(period_to, "to") or default_to
     check = _date(as_of, "as-of")
-    hogo = _open(policy, database, key_file)
+    hogo = open_cli(policy, database, key_file)
     try:
         rep = hogo.bureaus.inspection_report(start, end, as_of=check)
     except VaultError as exc:
@@ -118,15 +116,13 @@ def report(
 
 @app.command("periods")
 def periods(
-    policy: Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")] = Path(
-        "hogo.yaml"),
+    policy: PolicyOption = Path("hogo.yaml"),
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv")] = ReportFormat.table,
 ) -> None:
     """The registration period of every bureau and information type, as the notice states it."""
-    from hogo.cli import _load_or_exit
     from hogo.provision.bureau.service import registration_periods
 
-    rows = registration_periods(_load_or_exit(policy).policy)
+    rows = registration_periods(load_or_exit(policy).policy)
     if fmt is ReportFormat.json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

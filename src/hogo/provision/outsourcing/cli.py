@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, open_cli, parse_date
+
 app = typer.Typer(help="Outsourcees: data still out, selection, contracts and periodic reviews (APPI Art. 25).",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
 out = Console()
@@ -83,17 +85,14 @@ def report(
                                                                            "(default 12)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write; default stdout")] = None,
     strict: Annotated[bool, typer.Option(help="exit 1 when data is overdue or any outsourcee has a finding")] = False,
-    policy: Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")] = Path("hogo.yaml"),
-    database: Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                 help="SQLAlchemy URL; default sqlite:///hogo.db")] = None,
-    key_file: Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE",
-                                           help="the master key file")] = Path("hogo.key"),
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Data still with outsourcees (overdue once the contract ended) and each outsourcee's supervision status."""
-    from hogo.cli import _open, _parse_date
 
-    day = _parse_date(as_of) if as_of else None
-    hogo = _open(policy, database, key_file)
+    day = parse_date(as_of) if as_of else None
+    hogo = open_cli(policy, database, key_file)
     try:
         if interval is not None:
             hogo.outsourcing.review_interval_months = interval
