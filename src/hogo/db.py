@@ -8,12 +8,14 @@ database lock instead of failing half-way — the audit chain relies on writers 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, String, any_, bindparam, create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -132,3 +134,24 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     _alembic(engine, "downgrade", revision)
+
+
+PORTABLE_CHUNK = 5000  # ids per statement where the dialect has no one-parameter list
+
+
+def member_of(session: Session, column, values: list[str]):
+    """``column IN (values)`` with one parameter instead of thousands, so a chunk of a batch is not a fresh
+    5,000-placeholder statement to compile and parse: ``= ANY(:array)`` on PostgreSQL, ``IN (SELECT value FROM
+    json_each(:json))`` on SQLite."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    if dialect == "sqlite":
+        return column.in_(select(func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+                                 .table_valued("value").c.value))
+    return column.in_(values)
+
+
+def chunk_size(session: Session) -> int:
+    """Ids per statement (one parameter carries them all; the chunk bounds memory, not the driver)."""
+    return 50_000 if session.get_bind().dialect.name in ("postgresql", "sqlite") else PORTABLE_CHUNK

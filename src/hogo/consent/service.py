@@ -17,41 +17,21 @@ person's own (the business must then check the age on the form, as the paper pro
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, any_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.service import ConsentView
 from hogo.consent.models import ConsentChannel, ConsentEvent, ConsentEventKind, OptOutEvent, OptOutEventKind
 from hogo.consent.rules import age_on, guardian_needed, latest_by, version_at
-from hogo.db import unit_of_work
+from hogo.db import chunk_size, member_of, unit_of_work
 from hogo.law.era import parse_date_any
 from hogo.policy.models import ConsentDocument, Item, Policy, ValueFormat
 from hogo.vault.models import Record, Subject, new_id, utcnow
 from hogo.vault.service import ShreddedError, Vault, VaultError
-
-BULK_CHUNK = 5000  # subjects per statement in the set-based reads
-
-
-def _member_of(session: Session, column, values: list[str]):
-    """``column IN (values)`` with one parameter: ``= ANY(:array)`` on PostgreSQL, ``json_each`` on SQLite."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-    if dialect == "sqlite":
-        return column.in_(select(func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
-                                 .table_valued("value").c.value))
-    return column.in_(values)
-
-
-def _chunk(session: Session) -> int:
-    """Subjects per statement (one parameter carries them all; the chunk bounds memory)."""
-    return 50_000 if session.get_bind().dialect.name in ("postgresql", "sqlite") else BULK_CHUNK
 
 
 class ConsentError(VaultError):
@@ -179,7 +159,7 @@ class Consents:
         known = {d.id for d in self.policy.consent_documents}
         out: dict[str, dict[str, str]] = {}
         unguarded: list[tuple[str, str, str, dt.date]] = []  # subject, document, version, day consented
-        size = _chunk(session)
+        size = chunk_size(session)
         for start in range(0, len(ids), size):
             chunk = ids[start:start + size]
             latest = select(
@@ -188,7 +168,7 @@ class Consents:
                 func.row_number().over(partition_by=(ConsentEvent.subject_id, ConsentEvent.document_id),
                                        order_by=(ConsentEvent.at.desc(), ConsentEvent.recorded_at.desc()))
                 .label("rn"),
-            ).where(_member_of(session, ConsentEvent.subject_id, chunk))
+            ).where(member_of(session, ConsentEvent.subject_id, chunk))
             if on is not None:
                 latest = latest.where(ConsentEvent.at < dt.datetime.combine(on + dt.timedelta(days=1), dt.time(),
                                                                             dt.UTC))
@@ -218,9 +198,9 @@ class Consents:
             return {}
         ids = list(dict.fromkeys(subject_ids))
         out: dict[str, dt.date] = {}
-        size = _chunk(session)
+        size = chunk_size(session)
         for start in range(0, len(ids), size):
-            records = session.scalars(select(Record).where(_member_of(session, Record.subject_id, ids[start:start + size]),
+            records = session.scalars(select(Record).where(member_of(session, Record.subject_id, ids[start:start + size]),
                                                            Record.item_id == item.id, Record.valid_to.is_(None)))
             for record in records:
                 try:

@@ -11,20 +11,18 @@ trace. Records are kept per Rules 25 and disposed of by :meth:`Provisions.dispos
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, any_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hogo.access import audit
 from hogo.access.models import Actor
 from hogo.access.rules import AccessFacts, decide
 from hogo.access.service import AccessDenied
-from hogo.db import unit_of_work
+from hogo.db import chunk_size, member_of, unit_of_work
 from hogo.law.categories import Category
 from hogo.law.provision import (
     ProvisionBasis,
@@ -43,26 +41,7 @@ from hogo.vault.service import VaultError
 if TYPE_CHECKING:
     from hogo.policy.models import Policy
 
-CHUNK = 5000
 CONFIRMATION_METHODS = ("declaration", "contract", "other")  # Rules 22(1) / 26(1)
-
-
-def member_of(session: Session, column, values: list[str]):
-    """``column IN (values)`` with one parameter instead of thousands, so a chunk of a batch is not a fresh
-    5,000-placeholder statement to compile and parse: ``= ANY(:array)`` on PostgreSQL, ``IN (SELECT value FROM
-    json_each(:json))`` on SQLite."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-    if dialect == "sqlite":
-        return column.in_(select(func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
-                                 .table_valued("value").c.value))
-    return column.in_(values)
-
-
-def chunk_size(session: Session) -> int:
-    """Subjects per statement (one parameter carries them all; the chunk bounds memory, not the driver)."""
-    return 50_000 if session.get_bind().dialect.name in ("postgresql", "sqlite") else CHUNK
 
 
 class ReceiptRefused(VaultError):

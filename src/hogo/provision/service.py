@@ -30,7 +30,7 @@ from hogo.access.models import Actor, Suspension
 from hogo.access.rules import AccessFacts, decide
 from hogo.access.service import ALL_PURPOSES, Access, AccessDenied
 from hogo.consent.rules import version_at
-from hogo.db import unit_of_work
+from hogo.db import chunk_size, member_of, unit_of_work
 from hogo.law.categories import Category
 from hogo.law.provision import (
     CrossBorderFacts,
@@ -60,7 +60,7 @@ from hogo.provision.models import (
     RecipientKind,
     RelatedProvision,
 )
-from hogo.provision.receipts import Party, ReceiptRefused, ReceiptResult, ReceiptsRoom, chunk_size, member_of
+from hogo.provision.receipts import Party, ReceiptRefused, ReceiptResult, ReceiptsRoom
 from hogo.provision.related import RelatedResult, RelatedRoom
 from hogo.vault.models import Subject, new_id, utcnow
 from hogo.vault.service import VaultError
