@@ -42,8 +42,9 @@ FLASH = True  # chain binary search (Flash-style) before checking a node; False 
 
 @dataclass
 class SearchResult:
-    """The optimum. ``loss`` is Iyengar's loss (ARX's 1 − granularity) whatever metric was optimized;
-    ``score`` is the optimized metric's own value."""
+    """The optimum. ``loss`` is Iyengar's loss (mean over cells of (M−1)/(D−1)) whatever metric was optimized;
+    ``arx_loss`` is the figure ARX prints for the same output (``metrics.arx_loss``); ``score`` is the
+    optimized metric's own value."""
 
     levels: dict[str, int]
     loss: float
@@ -56,6 +57,8 @@ class SearchResult:
     anonymous: bool = True
     nodes_total: int = 0
     suppressed_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    arx_loss: float = 0.0
+    gs_factor: float = 0.5
 
 
 @dataclass
@@ -98,8 +101,10 @@ class Engine:
         sensitive: str | None,
         model: PrivacyModel,
         metric: str = "loss",
+        gs_factor: float = 0.5,
     ) -> None:
         M.check_metric(metric)
+        M.gs_weights(gs_factor)
         if not quasi:
             raise ValueError("quasi: at least one quasi-identifier is needed")
         for col in quasi:
@@ -113,6 +118,7 @@ class Engine:
         self.sensitive = sensitive if model.needs_sensitive else None
         self.model = model
         self.metric = metric
+        self.gs_factor = float(gs_factor)
         self.n = frame.height
         self.codes = [h.codes(frame[c]) for c, h in zip(self.names, self.hier, strict=True)]
         self.luts: list[list[np.ndarray]] = []
@@ -251,10 +257,14 @@ class Engine:
         )
 
     def score(self, node: _Node) -> float:
-        return M.evaluate(self.metric, self.stats, node.levels, node.gen, node.sizes, node.fails, self.n)
+        return M.evaluate(self.metric, self.stats, node.levels, node.gen, node.sizes, node.fails, self.n,
+                          gs_factor=self.gs_factor)
 
     def loss(self, node: _Node) -> float:
         return M.iyengar_loss(self.stats, node.levels, node.gen, node.sizes, node.fails, self.n)
+
+    def arx_loss(self, node: _Node) -> float:
+        return M.arx_loss(self.stats, node.levels, node.gen, node.sizes, node.fails, self.n)
 
     # --- output -------------------------------------------------------------------------------------------
     def suppressed_rows(self, levels: tuple[int, ...], node: _Node) -> np.ndarray:
@@ -290,7 +300,8 @@ def _result(engine: Engine, best: _Node | None, best_score: float, t0: float, no
         supp = engine.suppressed_rows(top, node)
         return SearchResult(dict(zip(engine.names, top, strict=True)), engine.loss(node), int(supp.sum()),
                             engine.output(top, supp), engine.nodes_checked, time.perf_counter() - t0,
-                            engine.metric, engine.score(node), False, nodes_total, supp)
+                            engine.metric, engine.score(node), False, nodes_total, supp, engine.arx_loss(node),
+                            engine.gs_factor)
     supp = engine.suppressed_rows(best.levels, best)
     return SearchResult(
         levels=dict(zip(engine.names, best.levels, strict=True)),
@@ -304,6 +315,8 @@ def _result(engine: Engine, best: _Node | None, best_score: float, t0: float, no
         anonymous=True,
         nodes_total=nodes_total,
         suppressed_mask=supp,
+        arx_loss=engine.arx_loss(best),
+        gs_factor=engine.gs_factor,
     )
 
 
@@ -314,24 +327,30 @@ def search(
     model: PrivacyModel,
     metric: str = "loss",
     seed: int = 0,
+    gs_factor: float = 0.5,
 ) -> SearchResult:
     """The globally optimal full-domain generalization for ``model`` minimizing ``metric``.
 
+    ``gs_factor`` weights generalization against suppression in the loss metric like ARX's (0.5 = equal;
+    0 = suppression costs nothing beyond generalization, i.e. the least generalizing acceptable node).
     Deterministic (``seed`` is accepted for a uniform interface; the search itself draws no randomness).
     """
     t0 = time.perf_counter()
-    engine = Engine(frame, quasi, sensitive, model, metric)
+    engine = Engine(frame, quasi, sensitive, model, metric, gs_factor)
     nodes = engine.lattice()
     heights = np.asarray(engine.heights)
     stride_list = [int(np.prod(heights[d + 1:])) for d in range(len(heights))]
-    bounds = M.lower_bounds(metric, engine.stats, nodes, engine.n)
+    bounds = M.lower_bounds(metric, engine.stats, nodes, engine.n, engine.gs_factor)
     order = np.lexsort((*[nodes[:, d] for d in range(nodes.shape[1] - 1, -1, -1)], nodes.sum(axis=1), bounds))
     # k-part status (monotone with suppression): 1 = within the limit, -1 = too many small classes
     status = np.zeros(len(nodes), dtype=np.int8)
     memo: dict[int, _Node] = {}
     # With no suppression allowed and k only, an acceptable node suppresses nothing, so its loss / entropy is
-    # exactly its bound: no class table is needed to score it.
-    bound_is_score = engine.max_supp == 0 and not model.needs_sensitive and metric in ("loss", "entropy")
+    # exactly its bound: no class table is needed to score it. The same holds for the loss with gs_factor 0
+    # (a suppressed cell costs exactly its generalized share), whatever the suppression limit.
+    bound_is_score = not model.needs_sensitive and (
+        (engine.max_supp == 0 and metric in ("loss", "entropy")) or (metric == "loss" and engine.gs_factor == 0.0)
+    )
 
     # le[d][v] / ge[d][v]: nodes whose level in dimension d is <= v / >= v (tagging = a few boolean ANDs)
     le = [np.stack([nodes[:, d] <= v for v in range(h)]) for d, h in enumerate(engine.heights)]
@@ -413,10 +432,11 @@ def brute_force(
     model: PrivacyModel,
     metric: str = "loss",
     seed: int = 0,
+    gs_factor: float = 0.5,
 ) -> SearchResult:
     """Check every node from the base table (no roll-up, no pruning) — the reference for tests."""
     t0 = time.perf_counter()
-    engine = Engine(frame, quasi, sensitive, model, metric)
+    engine = Engine(frame, quasi, sensitive, model, metric, gs_factor)
     nodes = engine.lattice()
     best: _Node | None = None
     best_score = np.inf
