@@ -458,3 +458,34 @@ def test_widened_joint_use_needs_consent_but_a_new_one_for_new_data_only_prior_n
     assert "Art. 27(1)" in c.message_en and "Art. 27(5)(iii)" in c.message_en
     assert "新たに取得する個人データ" in c.message_ja and "同意は要せず" in c.message_ja
     assert "newly acquired data needs no consent: prior notice only" in c.message_en
+
+
+# --- connectors: the company's own databases a request reaches (internal) ----------------------------------
+
+CRM = {"id": "crm", "name": "顧客管理システム", "url": "postgresql://app:${CRM_DB_PASSWORD}@crm.internal/crm",
+       "tables": [{"table": "customers", "subject_key": "customer_no", "key_item": "external_ref",
+                   "columns": {"full_name": "name", "tel": "phone"}}]}
+with_crm = add("connectors", value=CRM)
+
+CONNECTOR_CASES = [
+    ("connector-added", nothing, add("connectors", value=CRM), "connectors[crm]"),
+    ("connector-removed", with_crm, drop("connectors"), "connectors[crm]"),
+    ("connector-url", with_crm, put("connectors", 0, "url", value="postgresql://app:${CRM_PW}@crm2.internal/crm"),
+     "connectors[crm].url"),
+    ("connector-erasure-action", with_crm, put("connectors", 0, "tables", 0, "on_erasure", value="null_columns"),
+     "connectors[crm].tables[0].on_erasure"),
+]
+
+
+@pytest.mark.parametrize(("case", "base", "change", "path"), CONNECTOR_CASES, ids=[c[0] for c in CONNECTOR_CASES])
+def test_connector_changes_require_nothing_of_the_public(case, base, change, path):
+    changes = _diff(base, change)
+    assert changes, "the change is seen"
+    assert all(c.requirement is R.NONE for c in changes), [(c.path, c.requirement) for c in changes]
+    assert all(c.path.startswith("connectors") for c in changes)
+    found = [c for c in changes if c.path.startswith(path)]
+    assert found, [c.path for c in changes]
+    for c in found:
+        assert set(c.articles) == {"APPI-33-1", "APPI-35-1"}
+        assert "社内管理事項" in c.message_ja and "internal" in c.message_en
+        assert "${CRM" not in (c.message_ja + c.message_en)  # the URL is shown only as before/after

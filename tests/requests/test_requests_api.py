@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from _requests_support import customer
 from _support import MINIMAL, ConsentFor
-from conftest import customer
 from fastapi.testclient import TestClient
 
 from hogo.api import create_app
@@ -15,11 +15,11 @@ from hogo.vault.crypto import KeyRing
 
 
 @pytest.fixture
-def hapi(db_url):
+def hapi(db_url, tmp_path):
     policy = load(MINIMAL).policy
     officer = Role(id="privacy_officer", name="個人情報管理責任者", purposes=[], categories=[])
     hogo = open_hogo(policy.model_copy(update={"roles": [*policy.roles, officer]}), db_url,
-                     keyring=KeyRing.generate())
+                     keyring=KeyRing.generate(), package_dir=tmp_path / "packages")
     hogo.access.consent = ConsentFor("credit_screening")
     yield hogo
     hogo.close()
@@ -115,3 +115,32 @@ def test_only_request_desk_roles_may_handle_requests_and_the_refusal_is_audited(
     r = client.post("/v1/requests", headers=screener, json={"subject_id": customer(hapi), "type": "disclosure"})
     assert r.status_code == 403
     assert hapi.requests.list() == [] and hapi.audit_verify().ok
+
+
+def test_the_package_manifest_through_the_api(hapi, client, tmp_path):
+    desk = headers(hapi, "officer", "privacy_officer")
+    screener = headers(hapi, "screener", "screening_staff")
+    sid = customer(hapi, {"name": "山田 太郎", "address": "東京都新宿区西新宿1-1-1"})
+    rid = client.post("/v1/requests", headers=desk, json={"subject_id": sid, "type": "disclosure",
+                                                          "response_method": "electronic"}).json()["id"]
+    client.post(f"/v1/requests/{rid}/identity", headers=desk, json={"documents": [{"kind": "運転免許証"}]})
+    client.post(f"/v1/requests/{rid}/payment", headers=desk, json={})
+    r = client.get(f"/v1/requests/{rid}/package", headers=desk)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "REQ-TRANSITION"  # not decided yet
+    assert not (tmp_path / "packages").exists()
+    assert client.post(f"/v1/requests/{rid}/decision", headers=desk, json={"outcome": "full"}).status_code == 200
+    assert client.get(f"/v1/requests/{rid}/package").status_code == 401
+    r = client.get(f"/v1/requests/{rid}/package", headers=screener)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "REQ-ROLE"
+    r = client.get(f"/v1/requests/{rid}/package", headers=desk)
+    assert r.status_code == 200, r.text
+    manifest = r.json()
+    assert manifest["request_id"] == rid and manifest["subject_id"] == sid
+    assert {s["id"]: s["entries"] for s in manifest["sources"]}["vault.records"] == 2
+    assert "山田" not in r.text and "西新宿" not in r.text  # the manifest, never a value
+    written = tmp_path / "packages" / rid
+    assert sorted(p.name for p in written.iterdir()) == ["disclosure.csv", "disclosure.html", "disclosure.json",
+                                                         "manifest.json"]
+    again = client.get(f"/v1/requests/{rid}/package", headers=desk).json()
+    assert again == manifest  # read back, not rebuilt
+    assert client.get("/v1/requests/nope/package", headers=desk).status_code == 404

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from _requests_support import PHOTO, customer
 from _support import MINIMAL
-from conftest import PHOTO, customer
 from typer.testing import CliRunner
 
 from hogo.cli import app
@@ -63,3 +63,37 @@ def test_queue_show_and_decide_from_the_terminal(tmp_path):
         assert h.audit_verify().ok
     finally:
         h.close()
+
+
+def test_package_writes_the_files_and_prints_only_the_manifest(tmp_path):
+    KeyRing.generate().save(tmp_path / "hogo.key")
+    h = open_hogo(MINIMAL, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    try:
+        desk = h.access.create_actor("desk", "marketing_staff").id
+        sid = customer(h, {"name": "山田 太郎", "address": "東京都新宿区西新宿1-1-1"})
+        r = h.requests.intake(desk, sid, "disclosure", received_on=dt.date(2026, 5, 12), response_method="electronic")
+        h.requests.verify_identity(desk, r.id, PHOTO, on=dt.date(2026, 5, 12))
+        h.requests.record_payment(desk, r.id, paid_on=dt.date(2026, 5, 12))
+        undecided = h.requests.intake(desk, sid, "disclosure", received_on=dt.date(2026, 5, 12))
+        h.requests.decide(desk, r.id, "full", decided_on=dt.date(2026, 5, 13))
+    finally:
+        h.close()
+
+    out_dir = tmp_path / "to-send"
+    done = run(tmp_path, "requests", "package", r.id, "--out", out_dir, "--actor", "desk", "--format", "json")
+    assert done.exit_code == 0, done.output
+    manifest = json.loads(done.output)
+    assert manifest["request_id"] == r.id and manifest["subject_id"] == sid and manifest["method"] == "electronic"
+    assert {s["id"]: s["entries"] for s in manifest["sources"]}["vault.records"] == 2
+    assert sorted(manifest["files"]) == ["csv", "html", "json"]
+    assert "山田" not in done.output and "西新宿" not in done.output  # the manifest, never a value
+    data = json.loads((out_dir / "disclosure.json").read_text(encoding="utf-8"))
+    assert {r["item_id"]: r["value"] for r in data["records"]} == {"name": "山田 太郎",
+                                                                   "address": "東京都新宿区西新宿1-1-1"}
+    assert json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")) == manifest
+    table = run(tmp_path, "requests", "package", r.id, "--out", tmp_path / "again")
+    assert table.exit_code == 0 and "vault.records" in table.output and "山田" not in table.output
+
+    refused = run(tmp_path, "requests", "package", undecided.id, "--out", tmp_path / "nothing")
+    assert refused.exit_code == 1 and "REQ-TRANSITION" in refused.output
+    assert not (tmp_path / "nothing").exists()

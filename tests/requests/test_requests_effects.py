@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import PHOTO, FakeRetention, bpo_program, customer, make_requests
+from _requests_support import PHOTO, FakeRetention, bpo_program, customer, make_requests
 from sqlalchemy import select
 
 from hogo.access.models import AuditEntry
@@ -253,7 +253,7 @@ class Packager:
     def __init__(self):
         self.asked = []
 
-    def package(self, request_id):
+    def package(self, request_id, *, out_dir=None, actor_id=None):
         self.asked.append(request_id)
         return {"request_id": request_id}
 

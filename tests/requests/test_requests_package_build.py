@@ -198,3 +198,41 @@ def test_the_packager_packages_a_decided_request(h, staff, person, tmp_path):
     assert [x["recipient_id"] for x in data["provision_records"]] == ["cic"]
     assert {m["id"] for m in data["manifest"]} == {"provision.records", "provision.receipts"}
     assert files["json"].parent == tmp_path / r.id
+
+
+def test_vault_lists_engagements_by_person_and_by_contract(h, staff, person):
+    from hogo.db import unit_of_work
+
+    with unit_of_work(h.sessions) as s:
+        other = h.vault.create_subject(s, "customer").id
+        h.vault.add_engagement(s, other, kind="loan", role="joint_guarantor", start_date=dt.date(2026, 4, 1),
+                               reference="L-100")
+        h.vault.add_engagement(s, person, kind="card", role="holder", start_date=dt.date(2025, 1, 10),
+                               reference="K-7")
+    with h.read_sessions() as s:
+        mine = h.vault.engagements(s, person)
+        on_loan = h.vault.engagements(s, None, reference="L-100")
+        with pytest.raises(VaultError) as err:
+            h.vault.engagements(s, None)
+    assert [(e.reference, e.start_date) for e in mine] == [("K-7", dt.date(2025, 1, 10)), ("L-100", dt.date(2026, 4, 1))]
+    assert sorted((e.subject_id == person, e.role) for e in on_loan) == [(False, "joint_guarantor"), (True, "contractor")]
+    assert err.value.field == "subject_id"
+
+
+def test_open_hogo_wires_a_packager_writing_under_the_package_root(tmp_path, monkeypatch):
+    from _support import MINIMAL
+
+    from hogo.sdk import open_hogo, package_root
+    from hogo.vault.crypto import KeyRing
+
+    monkeypatch.delenv("HOGO_PACKAGE_DIR", raising=False)
+    (tmp_path / "db").mkdir()
+    h = open_hogo(MINIMAL, f"sqlite:///{tmp_path / 'db' / 'hogo.db'}", keyring=KeyRing.generate())
+    try:
+        assert h.requests.packager.out_root == tmp_path / "db" / "packages"  # beside the database file
+        assert h.requests.packager.requests is h.requests and h.requests.packager.hogo is h
+        monkeypatch.setenv("HOGO_PACKAGE_DIR", str(tmp_path / "env"))
+        assert package_root(h.engine) == tmp_path / "env"
+        assert package_root(h.engine, tmp_path / "given") == tmp_path / "given"
+    finally:
+        h.close()

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import PHOTO, bpo_program, credit_program, customer, make_requests
+from _requests_support import PHOTO, bpo_program, credit_program, customer, make_requests
 from sqlalchemy import func, select
 
 from hogo.access.models import AuditEntry

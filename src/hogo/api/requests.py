@@ -69,6 +69,9 @@ def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
                            message_ja="指定された請求は存在しません。", message_en="No such request.") from None
         if exc.rule in ("REQ-TRANSITION", "REQ-FEE-LAPSED"):
             raise ApiError(409, exc.rule, field=exc.field, rule=exc.rule, message_en=exc.message) from None
+        if exc.rule.startswith("CONN-"):  # an external database failed: nothing was recorded, try again later
+            raise ApiError(503, exc.rule, field=exc.field, rule=exc.rule, message_en=exc.message,
+                           message_ja="外部データベースに接続できなかったため、決定は記録されていません。") from None
         raise
 
 
@@ -261,6 +264,17 @@ def decide(request_id: RequestId, body: DecisionIn, actor: Annotated[Principal, 
                       [g.value for g in body.grounds], corrections=body.corrections, deletions=body.deletions,
                       items=body.items, purposes=body.purposes, recipients=body.recipients,
                       alternative_measures=body.alternative_measures, decided_on=body.decided_on))
+
+
+@router.get("/{request_id}/package", response_model=dict[str, Any])
+def package(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.package"))],
+            hogo: HogoDep) -> dict[str, Any]:
+    """The manifest of the disclosure package (sources, entry counts, file hashes — never a value).
+
+    The package is written under the server's package directory on first ask; 409 before a decision to
+    disclose, 422 for a request type without a package.
+    """
+    return _call(_service(hogo).package_manifest, request_id, actor_id=actor.id)
 
 
 @router.post("/{request_id}/withdraw", response_model=RequestOut)

@@ -576,6 +576,12 @@ _SECTIONS: dict[str, Callable[[_Raw, Policy, Policy], _Verdict]] = {
     "requests": _fixed(_NOTIFY, ("APPI-32-1", "APPI-37", "APPI-38-2"), "開示等の請求の手続・手数料は本人の知り得る状態に置く事項です（法32条1項3号）。公表内容を更新してください。",
                        "Request procedures and fees must be knowable to persons (Art. 32(1)(iii)): update the notice."),
     "roles": _fixed(_NONE, ("APPI-24",), "従業者の権限の変更です（社内管理事項）。", "Staff access roles changed (internal)."),
+    # Which of the company's own databases a request reaches is internal wiring: nothing to tell the public,
+    # but a database left out would make disclosures incomplete and erasures partial — hence the check.
+    "connectors": _fixed(_NONE, ("APPI-33-1", "APPI-35-1"),
+                         "社内システムの接続設定の変更です（社内管理事項）。開示・消去等の請求が保有個人データを持つすべてのデータベースに届くことを確認してください。",
+                         "Connections to internal databases changed (internal); check that disclosure and erasure "
+                         "still reach every database holding retained personal data."),
     "cookies": _fixed(_NOTIFY, ("APPI-21-1",), "クッキー等の利用についての公表文を更新してください。", "Update the published statement on cookies."),
     "security": _fixed(_NOTIFY, ("APPI-32-1", "APPI-23"), "安全管理措置は本人の知り得る状態に置く事項です（法32条1項4号、施行令10条1号）。公表内容を更新してください。",
                        "Security measures must be knowable to persons (Art. 32(1)(iv), Order 10(i)): update the notice."),

@@ -1,4 +1,4 @@
-"""``hogo requests …``: the request desk at the terminal — the queue, one request's history, a decision.
+"""``hogo requests …``: the request desk at the terminal — the queue, one request's history, a decision, a package.
 
 Output holds ids, dates, item names and reason codes only; the requester's text is never printed here.
 """
@@ -7,34 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="Data-subject requests: the deadline queue, a request's history, decisions.",
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, fail, open_cli, out
+from hogo.cli_support import OutputFormat as Format
+
+app = typer.Typer(help="Data-subject requests: the deadline queue, a request's history, decisions, packages.",
                   no_args_is_help=True)
-
-out = Console()
-err = Console(stderr=True)
-
-PolicyOption = Annotated[Path, typer.Option("--policy", envvar="HOGO_POLICY", help="the program file")]
-DatabaseOption = Annotated[str | None, typer.Option("--database", envvar="HOGO_DATABASE_URL",
-                                                    help="SQLAlchemy URL; default sqlite:///hogo.db")]
-KeyFileOption = Annotated[Path, typer.Option("--key-file", envvar="HOGO_KEY_FILE", help="the master key file")]
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _open(policy: Path, database: str | None, key_file: Path):
-    from hogo.cli import _open as open_cli  # late: hogo.cli registers this app
-
     return open_cli(policy, database, key_file)
 
 
@@ -50,8 +36,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[red]error[/red] {exc}", highlight=False)
-    raise typer.Exit(1)
+    fail(exc)
 
 
 def _json(data: object) -> None:
@@ -173,3 +158,57 @@ def decide(
               highlight=False)
     for item, why in view.retained.items():
         out.print(f"  kept: {item} — {why}", highlight=False)
+    for src in view.answer.get("external", []):
+        out.print(f"  external: {src['source']} {src['action']} {src['rows']} row(s)", highlight=False)
+
+
+@app.command("package")
+def package(
+    request_id: Annotated[str, typer.Argument(help="the request's id")],
+    out_dir: Annotated[Path, typer.Option("--out", help="the directory the package files are written to")],
+    actor: Annotated[str | None, typer.Option("--actor", help="the desk member building it (for the audit)")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Write the disclosure package of a decided request to DIR and print its manifest (never a value).
+
+    The files (JSON, CSV, the Japanese letter) hold the person's data in plain text, for sending to them.
+    """
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+    from hogo.connectors.service import ConnectorError
+    from hogo.vault.service import VaultError
+
+    hogo = _open(policy, database, key_file)
+    try:
+        actor_id = None
+        if actor is not None:
+            with hogo.read_sessions() as s:
+                actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
+            if actor_id is None:
+                _fail(ValueError(f"no active actor named {actor!r}"))
+        files = hogo.requests.package(request_id, out_dir=out_dir, actor_id=actor_id)
+        manifest = json.loads(files["manifest"].read_text(encoding="utf-8"))
+    except (VaultError, ConnectorError) as exc:
+        _fail(exc)
+    finally:
+        hogo.close()
+    if fmt is Format.json:
+        _json(manifest)
+        return
+    out.print(f"package of {request_id} ({manifest['method']}) written to {out_dir}", highlight=False)
+    sources = Table(title="sources")
+    for col in ("source", "label", "entries"):
+        sources.add_column(col)
+    for src in manifest["sources"]:
+        sources.add_row(src["id"], src["label_ja"], str(src["entries"]))
+    out.print(sources)
+    files_table = Table(title="files")
+    for col in ("kind", "name", "sha256"):
+        files_table.add_column(col)
+    for kind, f in manifest["files"].items():
+        files_table.add_row(kind, f["name"], f["sha256"])
+    out.print(files_table)

@@ -107,12 +107,6 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _engagements(session: Session, subject_id: str) -> list[Engagement]:
-    # The vault service has no listing of engagements yet; read its table here until it does.
-    return list(session.scalars(select(Engagement).where(Engagement.subject_id == subject_id)
-                                .order_by(Engagement.start_date, Engagement.id)))
-
-
 def _record_rows(policy: Policy, session: Session, vault, subject_id: str, item_ids: Iterable[str],
                  section: str) -> tuple[list[dict], bool]:
     """Every version of the items' records for the subject, decrypted; (rows, shredded)."""
@@ -192,17 +186,16 @@ def build_package(hogo, subject_id: str, *, method: str | ResponseMethod = ELECT
         subject = s.get(Subject, subject_id)
         if subject is None:
             raise VaultError("subject_id", "VAULT-SUBJECT", "no such subject")
-        engagements = _engagements(s, subject_id)
+        engagements = hogo.vault.engagements(s, subject_id)
         principals: list[str] = []
         if guarantor_of is not None:
             if not any(e.reference == guarantor_of and e.role in GUARANTOR_ROLES for e in engagements):
                 raise VaultError("guarantor_of", "REQ-GUARANTOR",
                                  "the person is not a guarantor of this contract")
             engagements = [e for e in engagements if e.reference == guarantor_of]
-            principals = list(s.scalars(
-                select(Engagement.subject_id).distinct()
-                .where(Engagement.reference == guarantor_of, Engagement.role.not_in(GUARANTOR_ROLES),
-                       Engagement.subject_id != subject_id)))
+            principals = list(dict.fromkeys(
+                e.subject_id for e in hogo.vault.engagements(s, None, reference=guarantor_of)
+                if e.role not in GUARANTOR_ROLES and e.subject_id != subject_id))
         own = [i for i in (items or all_items)
                if own_cats is None or policy.item(i).category in own_cats]  # type: ignore[union-attr]
         records, shredded = _record_rows(policy, s, hogo.vault, subject_id, own, "record")
@@ -301,27 +294,41 @@ def _sources(p: Package) -> list[Source]:
 class DisclosurePackager:
     """The requests service's ``packager``: the package of a decided disclosure request, written to disk.
 
-    Wire it as ``Requests(..., packager=packager)`` then ``packager.requests = that service`` (each needs the
-    other). A partial decision packages only the items the decision disclosed (``answer["items"]``); a
-    provision-records request packages the Art. 29/30 records alone.
+    ``open_hogo`` wires it (``<out_root>/<request id>/``); each needs the other, so ``requests`` is set after
+    the service exists. A partial decision packages only the items the decision disclosed
+    (``answer["items"]``); a provision-records request packages the Art. 29/30 records alone.
     """
 
     hogo: Any
     out_root: Path
     requests: Any = None
 
-    def package(self, request_id: str) -> dict[str, Path]:
+    def package(self, request_id: str, *, out_dir: str | Path | None = None,
+                actor_id: str | None = None) -> dict[str, Path]:
+        """Build and write the package (to ``out_dir``, default ``<out_root>/<request id>``); the files by kind."""
         view = self.requests.show(request_id)
         if view.type == "my_number_held":
             raise VaultError("type", "MNA-HELD-ONLY", "a My Number request is answered by letter only")
         scope = view.scope.get("items") or None
         if view.outcome == "partial" and "items" in view.answer:
             scope = list(view.answer["items"])
-        p = build_package(self.hogo, view.subject_id, method=view.response_method or ELECTRONIC, scope=scope)
+        p = build_package(self.hogo, view.subject_id, method=view.response_method or ELECTRONIC, scope=scope,
+                          actor_id=actor_id)
         if view.type == "provision_records":
             p.records, p.engagements, p.consents, p.opt_outs, p.external = [], [], [], [], []
             p.sources = [s for s in _sources(p) if s.id.startswith("provision.")]
-        return write_package(self.hogo, p, Path(self.out_root) / request_id)
+        target = Path(out_dir) if out_dir is not None else Path(self.out_root) / request_id
+        return write_package(self.hogo, p, target, request_id=request_id)
+
+    def manifest(self, request_id: str, *, actor_id: str | None = None) -> dict[str, Any]:
+        """The manifest of the request's package (ids, sources, counts, file hashes — never values).
+
+        The package is written on first ask and then read back, so asking again does not rebuild it.
+        """
+        path = Path(self.out_root) / request_id / "manifest.json"
+        if not path.is_file():
+            path = self.package(request_id, actor_id=actor_id)["manifest"]
+        return json.loads(path.read_text(encoding="utf-8"))
 
 
 # --- erasure in the external databases --------------------------------------------------------------------
@@ -333,16 +340,22 @@ def subject_keys(hogo, subject_id: str, connectors: Connectors | None = None) ->
     Read them *before* erasing in the vault: once the phone number is erased there, it can no longer find
     the person's rows elsewhere.
     """
-    conns = connectors or Connectors(hogo.policy)
+    return read_subject_keys(hogo.policy, hogo.vault, hogo.read_sessions, subject_id, connectors)
+
+
+def read_subject_keys(policy: Policy, vault, sessions, subject_id: str,
+                      connectors: Connectors | None = None) -> dict[str, str | None]:
+    """:func:`subject_keys` from the parts (the requests service has no facade)."""
+    conns = connectors or Connectors(policy)
     wanted = sorted(k for k in conns.key_items() if k != EXTERNAL_REF)
-    with hogo.read_sessions() as s:
+    with sessions() as s:
         subject = s.get(Subject, subject_id)
         if subject is None:
             raise VaultError("subject_id", "VAULT-SUBJECT", "no such subject")
         keys: dict[str, str | None] = {EXTERNAL_REF: subject.external_ref}
-        records = hogo.vault.current(s, subject_id, wanted) if wanted else []
+        records = vault.current(s, subject_id, wanted) if wanted else []
         try:
-            plain = hogo.vault.decrypt(s, records) if records else {}
+            plain = vault.decrypt(s, records) if records else {}
         except ShreddedError:
             plain = {}
         found = {r.item_id: plain.get(r.id) for r in records}
@@ -350,29 +363,39 @@ def subject_keys(hogo, subject_id: str, connectors: Connectors | None = None) ->
     return keys
 
 
+def external_keep(policy: Policy, kept: Iterable[str]) -> dict[str, set[str]]:
+    """``Connectors.erase``'s ``keep``: the same kept items in every declared table."""
+    items = set(kept)
+    return {f"{c.id}:{t.db_schema + '.' if t.db_schema else ''}{t.table}": items
+            for c in policy.connectors for t in c.tables}
+
+
+def erasure_detail(counts: Sequence[ErasureCount]) -> dict[str, int]:
+    """What the audit entry and the decision say of an external erasure: counts only."""
+    return {"tables": len(counts), "rows_deleted": sum(c.rows for c in counts if c.action == "delete_row"),
+            "rows_nulled": sum(c.rows for c in counts if c.action == "null_columns")}
+
+
 def erase_external(hogo, subject_id: str, keys: dict[str, str | None], *, retained: Iterable[str] = (),
                    connectors: Connectors | None = None, actor_id: str | None = None,
                    request_id: str | None = None) -> list[ErasureCount]:
     """Erase the person in every declared external table, keeping the ``retained`` items; audited (counts only).
 
-    ``keys`` come from :func:`subject_keys`, taken before the vault erasure.
+    ``keys`` come from :func:`subject_keys`, taken before the vault erasure. An erasure *request* does this
+    through ``Requests.decide``; this is for operators acting outside a request.
     """
     owned = connectors is None
     conns = connectors or Connectors(hogo.policy)
     kept = set(retained)
-    keep = {f"{c.id}:{t.db_schema + '.' if t.db_schema else ''}{t.table}": kept
-            for c in hogo.policy.connectors for t in c.tables}
     try:
-        counts = conns.erase(keys, keep=keep)
+        counts = conns.erase(keys, keep=external_keep(hogo.policy, kept))
     finally:
         if owned:
             conns.close()
     with unit_of_work(hogo.sessions) as s:
         audit.append(s, action="connectors.erase", allowed=True, actor_id=actor_id, subject_id=subject_id,
                      items=sorted(kept), reasons=("APPI-35-7",),
-                     detail={"tables": len(counts), "rows_deleted": sum(c.rows for c in counts if c.action == "delete_row"),
-                             "rows_nulled": sum(c.rows for c in counts if c.action == "null_columns"),
-                             "request_id": request_id})
+                     detail={**erasure_detail(counts), "request_id": request_id})
     return counts
 
 
@@ -420,7 +443,8 @@ def csv_rows(p: Package) -> list[list[str]]:
     return out
 
 
-def write_package(hogo, p: Package, out_dir: str | Path, *, lang: str = "ja") -> dict[str, Path]:
+def write_package(hogo, p: Package, out_dir: str | Path, *, lang: str = "ja",
+                  request_id: str | None = None) -> dict[str, Path]:
     """Write the package as the person chose; returns the files by kind (and a manifest with their hashes).
 
     Electronic: ``disclosure.json``, ``disclosure.csv`` (UTF-8 with BOM), ``disclosure.html``. Printed
@@ -444,7 +468,7 @@ def write_package(hogo, p: Package, out_dir: str | Path, *, lang: str = "ja") ->
     files["html"].write_text(render_disclosure_letter(hogo.policy, data, printed=p.method in PRINTED),
                              encoding="utf-8")
     manifest = {
-        "subject_id": p.subject_id, "method": p.method, "generated_at": data["generated_at"],
+        "request_id": request_id, "subject_id": p.subject_id, "method": p.method, "generated_at": data["generated_at"],
         "guarantor_of": p.guarantor_of, "scope": p.scope, "sources": data["manifest"],
         "receipts_available": p.receipts_available,
         "files": {kind: {"name": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}

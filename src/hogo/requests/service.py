@@ -6,7 +6,8 @@ makes the decision *happen*:
 
 * correction → a new version of the value in the vault (the old one stays in history);
 * deletion / erasure → exactly the items in scope are erased (all of a person: crypto-shredded), except
-  records the retention room says must be kept, which the decision names with their reason;
+  records the retention room says must be kept, which the decision names with their reason — in the vault
+  *and* in the external databases the program declares (``connectors:``), with counts per source;
 * suspension → a suspension of the named purposes in the access engine (reads for them are refused);
 * stop of provision → a stop in the provision room (provide() refuses the recipient);
 * purpose notice, My Number held, provision records → an answer of ids and counts, never values.
@@ -16,6 +17,13 @@ Bad input raises :class:`~hogo.vault.service.VaultError` naming the field and th
 nothing. Effects in other rooms (suspend, stop provision) run through their services — each its own
 transaction — after every check has passed and before the decision is written; they are idempotent, so
 if recording the decision fails the request stays ``in_review`` and deciding again is safe.
+
+External databases are other systems: no transaction spans them and hogo's. Their erasure (one transaction
+per connector) runs after every check and before the vault's transaction; the keys that find the person
+there are read from the vault first. If an external erasure fails, nothing of the decision is written (the
+vault keeps its data, the request stays ``in_review``, the failure is audited naming the connector) and
+deciding again is safe: a repeated delete or null finds nothing more to change. Suspension does not reach
+them: it stops *use* through hogo's access engine, and the program's connectors declare no suspension.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.service import ALL_PURPOSES, Access
+from hogo.connectors.service import ConnectorError, Connectors, ErasureCount
 from hogo.db import unit_of_work
 from hogo.law.calendar import BusinessCalendar
 from hogo.law.categories import Category
@@ -90,7 +99,9 @@ class RetentionSource(Protocol):
 class Packager(Protocol):
     """Builds the disclosure package of a decided request (another room's work)."""
 
-    def package(self, request_id: str) -> Any: ...
+    def package(self, request_id: str, *, out_dir: Any = None, actor_id: str | None = None) -> Any: ...
+
+    def manifest(self, request_id: str, *, actor_id: str | None = None) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,7 @@ class Requests:
     retention: RetentionSource | None = None
     packager: Packager | None = None
     read_sessions: sessionmaker[Session] | None = None
+    connectors: Connectors | None = None  # default: the program's, opened per erasure and closed after
     calendar: BusinessCalendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -589,6 +601,8 @@ class Requests:
         request's scope). For erasure (and deletions in a correction), items the retention room keeps are not
         erased: they are named in ``retained`` with their reason and the decision becomes partial on
         ``retention_obligation``. A correction needs ``corrections`` (item → corrected value) or ``deletions``.
+        Erasure also reaches the program's external databases (module doc): ``answer["external"]`` has the
+        counts per source and ``answer["kept"]`` each kept item with where it stays and why (for the letter).
         """
         day = decided_on or today_jst()
         try:
@@ -655,6 +669,15 @@ class Requests:
         effect_code = ("APPI-35-5" if basis in ("no_longer_needed", "breach", "rights_harm")
                        else "APPI-35-3" if facts.type == "stop_provision" else "APPI-35-1")
 
+        # The external databases: keys read from the vault before anything is erased there.
+        external: list[ErasureCount] | None = None
+        whole_person = facts.type == "erasure" and not scope.get("items") and items is None
+        if (act and self.policy.connectors and (facts.type == "erasure" or deletions)
+                and (to_erase or whole_person)):
+            keep = set(retained) if whole_person else set(retained) | (
+                {i.id for i in self.policy.items} - set(to_erase))
+            external = self._erase_external(actor_id, facts, keep)
+
         # Effects in other rooms (their own transactions, idempotent): suspension and stop of provision.
         answer: dict[str, Any] = {}
         if act and facts.type == "suspension":
@@ -680,6 +703,8 @@ class Requests:
                 answer.update(self._answer(s, row, actor_id, corrections, to_erase, effect_items,
                                            whole=facts.type == "erasure" and not scope.get("items") and not retained
                                            and items is None))
+            if external is not None:
+                answer.update(self._external_answer(s, row, actor_id, external, to_erase, retained))
             row.outcome, row.grounds, row.reasons = out.value, [g.value for g in ground_list], codes
             row.retained, row.answer = retained, answer
             row.alternative_measures = alternative_measures
@@ -690,8 +715,53 @@ class Requests:
             self._event(s, row, actor_id, "decided", RequestState.decided, codes,
                         {"outcome": out.value, "grounds": len(ground_list), "retained": len(retained),
                          "erased_items": len(answer.get("erased", [])),
+                         "external_rows": sum(c.rows for c in external or ()),
                          "corrected_items": len(answer.get("corrected", []))})
             return self._view(s, row, full=True)
+
+    def _erase_external(self, actor_id: str, facts: RequestView, keep: set[str]) -> list[ErasureCount]:
+        """Erase the person in the program's external databases, keeping ``keep``; a failure changes nothing here.
+
+        Raises :class:`VaultError` with the connector's field and rule (``CONN-…``) after auditing the failure,
+        so the caller records no decision.
+        """
+        from hogo.requests.package import external_keep, read_subject_keys
+
+        conns = self.connectors or Connectors(self.policy)
+        try:
+            keys = read_subject_keys(self.policy, self.vault, self._reads(), facts.subject_id, conns)
+            return conns.erase(keys, keep=external_keep(self.policy, keep))
+        except ConnectorError as exc:
+            with unit_of_work(self.sessions) as s:
+                audit.append(s, action="connectors.erase", allowed=False, actor_id=actor_id,
+                             subject_id=facts.subject_id, reasons=(exc.rule,),
+                             detail={"request_id": facts.id, "field": exc.field})
+            raise VaultError(exc.field, exc.rule, exc.message + "; the decision was not recorded — decide again "
+                             "once the database is reachable") from None
+        finally:
+            if self.connectors is None:
+                conns.close()
+
+    def _external_answer(self, s: Session, row: SubjectRequest, actor_id: str, counts: Sequence[ErasureCount],
+                         to_erase: Sequence[str], retained: Mapping[str, str]) -> dict[str, Any]:
+        """The answer's account of the external databases: per source what was done, and where kept items stay."""
+        from hogo.requests.package import erasure_detail
+
+        per_source = [{"source": f"{c.connector_id}:{c.table}", "action": c.action, "rows": c.rows,
+                       "nulled_columns": list(c.nulled_columns), "kept_columns": list(c.kept_columns)}
+                      for c in counts]
+        columns = {f"{c.id}:{t.db_schema + '.' if t.db_schema else ''}{t.table}": set(t.columns.values())
+                   for c in self.policy.connectors for t in c.tables}
+        kept = [{"item": item, "where": "vault.records", "basis": why} for item, why in retained.items()]
+        kept += [{"item": item, "where": src["source"], "basis": why}
+                 for item, why in retained.items() for src in per_source
+                 if src["action"] == "null_columns" and src["rows"] and item in columns.get(src["source"], ())]
+        detail = erasure_detail(counts)
+        audit.append(s, action="connectors.erase", allowed=True, actor_id=actor_id, subject_id=row.subject_id,
+                     items=sorted(to_erase), reasons=("APPI-35-2",),
+                     detail={**detail, "request_id": row.id, "kept_items": len(retained)})
+        return {"external": per_source, "external_rows_deleted": detail["rows_deleted"],
+                "external_rows_nulled": detail["rows_nulled"], "kept": kept}
 
     def _held_items(self, subject_id: str) -> list[str]:
         """Every item the person currently has a value for (an erasure request naming no item means all)."""
@@ -756,8 +826,17 @@ class Requests:
             row.closed_at = utcnow()
             return self._view(s, row, full=True)
 
-    def package(self, request_id: str) -> Any:
-        """The disclosure package of a decided disclosure-type request, built by the packager room."""
+    def package(self, request_id: str, *, out_dir: Any = None, actor_id: str | None = None) -> Any:
+        """The disclosure package of a decided disclosure-type request, built and written by the packager."""
+        self._packageable(request_id)
+        return self.packager.package(request_id, out_dir=out_dir, actor_id=actor_id)  # type: ignore[union-attr]
+
+    def package_manifest(self, request_id: str, *, actor_id: str | None = None) -> dict:
+        """The manifest of the request's package (sources and counts, file hashes; never a value)."""
+        self._packageable(request_id)
+        return self.packager.manifest(request_id, actor_id=actor_id)  # type: ignore[union-attr]
+
+    def _packageable(self, request_id: str) -> None:
         view = self.show(request_id)
         if view.type not in ("disclosure", "provision_records", "my_number_held"):
             raise _err("type", "REQ-TYPE", "only disclosure requests have a package")
@@ -765,7 +844,6 @@ class Requests:
             raise _err("state", "REQ-TRANSITION", "a package follows a decision to disclose (full or partial)")
         if self.packager is None:
             raise _err("packager", "REQ-TYPE", "no packager is configured")
-        return self.packager.package(request_id)
 
     # --- reading --------------------------------------------------------------------------------------------
 

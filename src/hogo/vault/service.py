@@ -299,3 +299,18 @@ class Vault:
             ).execution_options(synchronize_session=False)
         ).rowcount
         return deleted, destroyed
+
+    def engagements(self, session: Session, subject_id: str | None, *,
+                    reference: str | None = None) -> list[Engagement]:
+        """A person's contracts and transactions (oldest first), or everyone's on one contract ``reference``.
+
+        Other rooms (disclosure packages, guarantor scope) read engagements through here rather than the table.
+        """
+        if subject_id is None and reference is None:
+            raise VaultError("subject_id", "VAULT-SUBJECT", "name the subject or the contract reference")
+        stmt = select(Engagement).order_by(Engagement.start_date, Engagement.id)
+        if subject_id is not None:
+            stmt = stmt.where(Engagement.subject_id == subject_id)
+        if reference is not None:
+            stmt = stmt.where(Engagement.reference == reference)
+        return list(session.scalars(stmt))
