@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo.access import audit
 from hogo.access.service import Access
+from hogo.consent.keeper import ConsentEvidence
 from hogo.consent.service import Consents
 from hogo.db import make_engine, migrate, read_session_factory, session_factory, unit_of_work
 from hogo.policy.loader import load
@@ -18,6 +20,8 @@ from hogo.policy.models import Policy
 from hogo.provision.bureau.service import Bureaus
 from hogo.provision.outsourcing.service import Outsourcing
 from hogo.provision.service import Provisions
+from hogo.requests.keeper import RequestFiles
+from hogo.requests.package import DisclosurePackager
 from hogo.requests.service import Requests
 from hogo.retention.service import Retention
 from hogo.vault.crypto import KeyRing
@@ -78,9 +82,28 @@ class Hogo:
         self.engine.dispose()
 
 
+def package_root(engine: Engine, package_dir: str | Path | None = None) -> Path:
+    """Where disclosure packages are written: ``package_dir``, else ``$HOGO_PACKAGE_DIR``, else ``packages/``
+    beside a SQLite database file, else ``./packages`` (a server database has no directory of its own).
+
+    Packages hold the person's data in plain text, for sending to them: keep the directory access-controlled.
+    """
+    chosen = package_dir or os.environ.get("HOGO_PACKAGE_DIR")
+    if chosen:
+        return Path(chosen)
+    db = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if db and db != ":memory:" and not db.startswith("file:"):
+        return Path(db).resolve().parent / "packages"
+    return Path("packages").resolve()
+
+
 def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, key_path: str | Path | None = None,
-              keyring: KeyRing | None = None, create: bool = True) -> Hogo:
-    """Open a company's hogo: load the program, connect, bring the schema up to date, load the keys."""
+              keyring: KeyRing | None = None, create: bool = True, package_dir: str | Path | None = None) -> Hogo:
+    """Open a company's hogo: load the program, connect, bring the schema up to date, load the keys.
+
+    Disclosure packages of requests go under :func:`package_root` (``<root>/<request id>/``). The packager
+    needs the whole facade, so it is attached after the facade is built.
+    """
     program = policy if isinstance(policy, Policy) else load(policy).policy
     engine = make_engine(database_url)
     if create:
@@ -94,8 +117,12 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     provision = Provisions(program, access, sessions, read_sessions=reads)
     bureaus = Bureaus(program, sessions, access, provision, read_sessions=reads)
     outsourcing = Outsourcing(program, sessions, access, provision, read_sessions=reads)
-    retention = Retention(program, sessions, vault, read_sessions=reads, keepers=[provision])
+    keepers = [provision, RequestFiles(program, sessions, read_sessions=reads),
+               ConsentEvidence(program, sessions, read_sessions=reads)]  # law-kept records, disposed of by retention
+    retention = Retention(program, sessions, vault, read_sessions=reads, keepers=keepers)
     requests = Requests(program, sessions, vault, access, consents, provision, retention=retention,
                         read_sessions=reads)
-    return Hogo(program, engine, sessions, keys, vault, access, consents, provision, bureaus, outsourcing,
+    hogo = Hogo(program, engine, sessions, keys, vault, access, consents, provision, bureaus, outsourcing,
                 retention, requests)
+    requests.packager = DisclosurePackager(hogo, package_root(engine, package_dir), requests)
+    return hogo

@@ -455,6 +455,9 @@ class Requests(Model):
     refusal_grounds: list[Text] = Field(default_factory=list)
     refusal_notice_days: int | None = Field(default=None, ge=1, description="notify non-disclosure within")
     alternative_measures: Text | None = None
+    file_retention_years: int | None = Field(
+        default=None, ge=1, le=30,
+        description="years a closed request's file is kept after closing (None: 3, as Rules 21)")
 
 
 # --- everything else the notice must say --------------------------------------------------------------------
