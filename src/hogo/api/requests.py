@@ -24,7 +24,7 @@ from hogo.api.schemas import AnyDate, Ident, StrictModel, responses
 from hogo.db import unit_of_work
 from hogo.law.requests import AgentKind, Ground, Outcome, RequesterKind, SuspensionBasis
 from hogo.policy.models import RequestType, ResponseMethod
-from hogo.requests.service import CHANNELS, MAX_DETAILS, Requests
+from hogo.requests.service import CHANNELS, MAX_DETAILS, Requests, RequestView
 from hogo.vault.service import VaultError
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"], dependencies=[Depends(require_actor)],
@@ -136,41 +136,6 @@ class LapseIn(StrictModel):
     as_of: AnyDate | None = None
 
 
-class RequestOut(BaseModel):
-    id: str
-    type: str
-    subject_id: str
-    requester_kind: str
-    agent_kind: str | None
-    channel: str
-    received_on: dt.date
-    state: str
-    due_on: dt.date
-    complete_on: dt.date | None
-    fee_yen: int | None
-    fee_waived: bool
-    fee_reasons: list[str]
-    contacted_on: dt.date | None
-    contact_failed: bool
-    payment_due_on: dt.date | None
-    paid_at: dt.datetime | None
-    identity_confirmed: bool | None
-    scope: dict[str, Any]
-    response_method: str | None
-    outcome: str | None
-    grounds: list[str]
-    reasons: list[str]
-    retained: dict[str, str]
-    answer: dict[str, Any]
-    alternative_measures: str | None
-    decided_at: dt.datetime | None
-    notice_due_on: dt.date | None
-    closed_at: dt.datetime | None
-    has_details: bool
-    events: list[dict[str, Any]] = []
-    checks: list[dict[str, Any]] = []
-
-
 class QueueOut(BaseModel):
     request_id: str
     type: str
@@ -182,14 +147,10 @@ class QueueOut(BaseModel):
     business_days_left: int | None
 
 
-def _out(view) -> RequestOut:
-    return RequestOut(**view.to_dict())
-
-
 # --- routes ---------------------------------------------------------------------------------------------
 
-@router.post("", status_code=201, response_model=RequestOut)
-def intake(body: IntakeIn, actor: Annotated[Principal, Depends(_desk("request.intake"))], hogo: HogoDep) -> RequestOut:
+@router.post("", status_code=201, response_model=RequestView)
+def intake(body: IntakeIn, actor: Annotated[Principal, Depends(_desk("request.intake"))], hogo: HogoDep) -> RequestView:
     """Receive a request of one person (the request's own data is used only to handle it)."""
     view = _call(_service(hogo).intake, actor.id, body.subject_id, body.type.value,
                  requester_kind=body.requester_kind.value,
@@ -198,15 +159,15 @@ def intake(body: IntakeIn, actor: Annotated[Principal, Depends(_desk("request.in
                  basis=body.basis.value if body.basis else None,
                  response_method=body.response_method.value if body.response_method else None,
                  details=body.details, company_caused_leak=body.company_caused_leak)
-    return _out(view)
+    return view
 
 
-@router.get("", response_model=list[RequestOut])
+@router.get("", response_model=list[RequestView])
 def list_requests(actor: Annotated[Principal, Depends(_desk("request.list"))], hogo: HogoDep,
                   state: Annotated[str | None, Query(max_length=24, pattern=r"^[a-z_]+$")] = None,
-                  subject_id: Annotated[str | None, Query(max_length=64)] = None) -> list[RequestOut]:
+                  subject_id: Annotated[str | None, Query(max_length=64)] = None) -> list[RequestView]:
     """Requests, oldest first (without their history)."""
-    return [_out(v) for v in _service(hogo).list(state=state, subject_id=subject_id)]
+    return _service(hogo).list(state=state, subject_id=subject_id)
 
 
 @router.get("/queue", response_model=list[QueueOut])
@@ -224,46 +185,46 @@ def lapse(body: LapseIn, actor: Annotated[Principal, Depends(_desk("request.laps
     return _service(hogo).lapse_unpaid(body.as_of, actor.id)
 
 
-@router.get("/{request_id}", response_model=RequestOut)
+@router.get("/{request_id}", response_model=RequestView)
 def show(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.show"))],
-         hogo: HogoDep) -> RequestOut:
+         hogo: HogoDep) -> RequestView:
     """A request with its history (events) and identity checks."""
-    return _out(_call(_service(hogo).show, request_id))
+    return _call(_service(hogo).show, request_id)
 
 
-@router.post("/{request_id}/identity", response_model=RequestOut)
+@router.post("/{request_id}/identity", response_model=RequestView)
 def verify(request_id: RequestId, body: IdentityIn, actor: Annotated[Principal, Depends(_desk("request.identity"))],
-           hogo: HogoDep) -> RequestOut:
+           hogo: HogoDep) -> RequestView:
     """Record the documents checked (kinds, never numbers) and the outcome against the program."""
     view, _ = _call(_service(hogo).verify_identity, actor.id, request_id,
                     [d.model_dump() for d in body.documents], on=body.on)
-    return _out(view)
+    return view
 
 
-@router.post("/{request_id}/fee", response_model=RequestOut)
+@router.post("/{request_id}/fee", response_model=RequestView)
 def fee(request_id: RequestId, body: FeeIn, actor: Annotated[Principal, Depends(_desk("request.fee"))],
-        hogo: HogoDep) -> RequestOut:
+        hogo: HogoDep) -> RequestView:
     """Fix the fee from the program and record the contact; the payment deadline runs from it."""
-    return _out(_call(_service(hogo).set_fee, actor.id, request_id, contacted_on=body.contacted_on,
+    return _call(_service(hogo).set_fee, actor.id, request_id, contacted_on=body.contacted_on,
                       contact_failed=body.contact_failed, amount_yen=body.amount_yen,
-                      handling_business_days=body.handling_business_days))
+                      handling_business_days=body.handling_business_days)
 
 
-@router.post("/{request_id}/payment", response_model=RequestOut)
+@router.post("/{request_id}/payment", response_model=RequestView)
 def pay(request_id: RequestId, body: PaymentIn, actor: Annotated[Principal, Depends(_desk("request.payment"))],
-        hogo: HogoDep) -> RequestOut:
+        hogo: HogoDep) -> RequestView:
     """The fee arrived (409 REQ-FEE-LAPSED after the payment deadline)."""
-    return _out(_call(_service(hogo).record_payment, actor.id, request_id, paid_on=body.paid_on))
+    return _call(_service(hogo).record_payment, actor.id, request_id, paid_on=body.paid_on)
 
 
-@router.post("/{request_id}/decision", response_model=RequestOut)
+@router.post("/{request_id}/decision", response_model=RequestView)
 def decide(request_id: RequestId, body: DecisionIn, actor: Annotated[Principal, Depends(_desk("request.decide"))],
-           hogo: HogoDep) -> RequestOut:
+           hogo: HogoDep) -> RequestView:
     """Decide full / partial / refused (grounds cite the articles) and carry out the effects."""
-    return _out(_call(_service(hogo).decide, actor.id, request_id, body.outcome.value,
+    return _call(_service(hogo).decide, actor.id, request_id, body.outcome.value,
                       [g.value for g in body.grounds], corrections=body.corrections, deletions=body.deletions,
                       items=body.items, purposes=body.purposes, recipients=body.recipients,
-                      alternative_measures=body.alternative_measures, decided_on=body.decided_on))
+                      alternative_measures=body.alternative_measures, decided_on=body.decided_on)
 
 
 @router.get("/{request_id}/package", response_model=dict[str, Any])
@@ -277,15 +238,15 @@ def package(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("re
     return _call(_service(hogo).package_manifest, request_id, actor_id=actor.id)
 
 
-@router.post("/{request_id}/withdraw", response_model=RequestOut)
+@router.post("/{request_id}/withdraw", response_model=RequestView)
 def withdraw(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.withdraw"))],
-             hogo: HogoDep) -> RequestOut:
+             hogo: HogoDep) -> RequestView:
     """The person withdrew the request."""
-    return _out(_call(_service(hogo).withdraw, actor.id, request_id))
+    return _call(_service(hogo).withdraw, actor.id, request_id)
 
 
-@router.post("/{request_id}/close", response_model=RequestOut)
+@router.post("/{request_id}/close", response_model=RequestView)
 def close(request_id: RequestId, actor: Annotated[Principal, Depends(_desk("request.close"))],
-          hogo: HogoDep) -> RequestOut:
+          hogo: HogoDep) -> RequestView:
     """The answer or the notice of refusal (with reasons, Art. 36) went out."""
-    return _out(_call(_service(hogo).close, actor.id, request_id))
+    return _call(_service(hogo).close, actor.id, request_id)
