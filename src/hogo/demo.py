@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from faker import Faker
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access.importer import Mapping, import_rows
 from hogo.access.models import Actor
 from hogo.access.rules import AccessFacts, decide
@@ -355,7 +356,7 @@ def seed_demo(hogo: Hogo, n: int = 3000, *, seed: int = 42, actor_id: str | None
     fake = Faker("ja_JP")
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    today = dt.date.today()
+    today = clock.today()
     for plan, count in zip(plans, _shares(n, len(plans)), strict=True):
         items, failing = _passing(hogo, plan.items, _Person(fake, rng, today))
         report.skipped_items[plan.subject_type] = plan.skipped + failing

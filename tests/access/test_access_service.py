@@ -10,6 +10,7 @@ import pytest
 from _support import ConsentFor
 from sqlalchemy import func, select, text, update
 
+from hogo import clock
 from hogo.access.models import Actor, AuditEntry
 from hogo.access.service import AccessDenied
 from hogo.sdk import open_hogo
@@ -87,7 +88,7 @@ def test_each_rule_refuses_with_its_reason_and_changes_only_the_audit_chain(h, s
         h.access.shred(staff["screening"], customer)
     elif case == "expired":
         with h.sessions() as s, s.begin():
-            s.execute(update(Record).values(retain_until=dt.date.today() - dt.timedelta(days=1)))
+            s.execute(update(Record).values(retain_until=clock.today() - dt.timedelta(days=1)))
     before = counts(h)
     denied = _deny(lambda: h.access.read(actor, customer, items, purpose_id=purpose))
     assert expected in denied.reasons

@@ -20,11 +20,11 @@ from sqlalchemy import delete, func, select, update
 
 from hogo.access import audit
 from hogo.access.models import AuditEntry, AuditHead
+from hogo.clock import JST
 from hogo.db import session_factory, unit_of_work
 
 ENTRIES = AuditEntry.__table__
 HEAD = AuditHead.__table__
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def _append(factory, n: int, **overrides) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied, ConsentView
+from hogo.clock import JST
 from hogo.db import unit_of_work
 from hogo.law.bureau import FindingKind
 from hogo.law.provision import RecordMethod, record_retained_until
@@ -23,7 +24,7 @@ from hogo.vault.service import VaultError
 POLICY = Path(__file__).resolve().parent / "bureau_policy.yaml"
 SCREENING = "credit_screening"
 MANAGEMENT = "credit_management"
-JST = dt.timezone(dt.timedelta(hours=9))
+
 TODAY = dt.date(2026, 6, 15)
 
 

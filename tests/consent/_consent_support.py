@@ -6,6 +6,7 @@ import datetime as dt
 
 from _support import MINIMAL
 
+from hogo import clock
 from hogo.policy.loader import load
 from hogo.policy.models import Children, ConsentDocument, ConsentVersion, Item, Purpose, Role
 
@@ -65,7 +66,7 @@ def program(children: bool = True):
 
 
 def born_years_ago(years: int, extra_days: int = 30) -> str:
-    today = dt.date.today()
+    today = clock.today()
     try:
         birth = today.replace(year=today.year - years)
     except ValueError:  # 29 February

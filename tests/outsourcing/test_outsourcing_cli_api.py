@@ -14,6 +14,7 @@ from _support import ConsentFor
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from hogo import clock
 from hogo.api import create_app
 from hogo.cli import app as cli_app
 from hogo.db import unit_of_work
@@ -22,7 +23,7 @@ from hogo.vault.crypto import KeyRing
 
 PROGRAM = Path(__file__).resolve().parent / "outsourcing_program.yaml"
 ALL_CLAUSES = ["follow_instructions", "confidentiality", "subcontracting", "return_or_erasure"]
-TODAY = dt.date.today()
+TODAY = clock.today()
 runner = CliRunner()
 
 

@@ -9,6 +9,7 @@ import pytest
 from _support import ConsentFor
 from sqlalchemy import func, inspect, select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied
 from hogo.db import downgrade, migrate, unit_of_work
@@ -28,7 +29,7 @@ PROGRAM = Path(__file__).resolve().parent / "outsourcing_program.yaml"
 ALL_CLAUSES = ["follow_instructions", "confidentiality", "subcontracting", "return_or_erasure"]
 PASS = {1: True, 2: True, 3: True}
 SCREENING = "credit_screening"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

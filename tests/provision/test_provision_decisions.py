@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access.service import AccessDenied
 from hogo.consent.service import Consents
 from hogo.db import unit_of_work
@@ -23,7 +24,7 @@ from hogo.provision.service import Provisions
 from hogo.vault.service import VaultError
 
 SCREENING = "credit_screening"
-TODAY = dt.date.today()
+TODAY = clock.today()
 OPT_OUT = {"ppc_filed_on": "2026-04-01", "acquisition_method": "申込書", "provision_method": "電子データ",
            "request_method": "電話"}
 

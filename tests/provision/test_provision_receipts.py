@@ -10,6 +10,7 @@ import json
 import pytest
 from sqlalchemy import event, func, select, update
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied
 from hogo.consent.service import Consents
@@ -75,7 +76,7 @@ def test_a_refused_receipt_and_a_role_denial_leave_no_receipt(h, staff):
     assert count(h, Receipt) == 0 and count(h, ReceiptRecord) == 0
     for bad, rule in [({"provider": "nobody"}, "PRV-RECIPIENT"), ({"basis": "gift"}, "PRV-BASIS"),
                       ({"method": "bulk", "basis": "opt_out", "ppc_publication": "公表"}, "APPI-RULES-19-2"),
-                      ({"received_on": dt.date.today() + dt.timedelta(days=1)}, "PRV-DATE"),
+                      ({"received_on": clock.today() + dt.timedelta(days=1)}, "PRV-DATE"),
                       ({"provider": {"business": False, "name": "山田太郎", "subject_id": sids[0]}}, "PRV-PARTY")]:
         args = {"provider": PROVIDER, "consent_ref": "x", **bad}
         with pytest.raises(VaultError) as err:
@@ -100,7 +101,7 @@ def test_receipts_for_the_person_and_the_export_of_every_record(h, staff):
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line["record"] for line in lines] == ["provision", "receipt", "receipt", "related"]
     assert lines[3]["recipient"]["name"] == RETAILER["name"] and "subject_id" not in lines[3]
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     assert h.provision.export_records(io.StringIO(), since=tomorrow) == 0
 
 
@@ -161,8 +162,8 @@ def test_documents_in_force_agrees_with_the_per_person_state(h, staff):
     parent = customers(h, 1)[0]
     with unit_of_work(h.sessions) as s:
         consents.vault.put(s, adult, {"birth_date": "1980-01-01"}, purpose_id=SCREENING)
-        consents.vault.put(s, minor, {"birth_date": str(dt.date.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
-        consents.vault.put(s, guarded, {"birth_date": str(dt.date.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
+        consents.vault.put(s, minor, {"birth_date": str(clock.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
+        consents.vault.put(s, guarded, {"birth_date": str(clock.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
     long_ago = dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)
     for sid in (adult, minor, withdrawn):
         consents.give(sid, "application_consent", channel="written", at=long_ago)

@@ -7,9 +7,11 @@ import io
 import json
 
 import pytest
+import time_machine
 from _support import ConsentFor
 from sqlalchemy import func, select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied, ConsentView
 from hogo.db import unit_of_work
@@ -70,7 +72,7 @@ def test_consent_based_provision_to_the_credit_bureau_writes_rules_20_records(h,
     assert prov.items == CIC_ITEMS and prov.cross_border is False
     records = rows(h, ProvisionRecord)
     assert {r.subject_id for r in records} == set(sids)
-    today = dt.date.today()
+    today = clock.today()
     for r in records:
         assert r.provision_id == result.provision_id and r.recipient_id == "cic"
         assert r.items == CIC_ITEMS and r.basis == "consent"
@@ -135,7 +137,7 @@ def test_opt_out_provision_records_the_date_and_refuses_special_care(h, staff):
     sids = customers(h, 2)
     ok = provisions.provide(staff["screening"], sids, "list_broker", ["name", "address"], purpose_id=SCREENING)
     assert ok.provided == sids and ok.records == 2 and "APPI-27-2" in ok.reasons
-    today = dt.date.today()
+    today = clock.today()
     for r in rows(h, ProvisionRecord):
         assert r.basis == "opt_out" and r.provided_on == today  # Rules 20(1)(i): the date of provision
         assert r.consent_document_id is None
@@ -264,3 +266,13 @@ def test_migration_0003_down_and_up(engine):
     assert not tables & set(inspect(engine).get_table_names())
     migrate(engine)
     assert tables <= set(inspect(engine).get_table_names())
+
+
+def test_a_provision_made_early_in_the_japanese_morning_is_dated_that_japanese_day(h, staff, consented):
+    """08:30 on 1 March 2028 in Japan is still 29 February in UTC: the record's three years run from 1 March."""
+    sids = customers(h, 1)
+    with time_machine.travel(dt.datetime(2028, 2, 29, 23, 30, tzinfo=dt.UTC), tick=False):
+        h.provision.provide(staff["screening"], sids, "cic", CIC_ITEMS, purpose_id=SCREENING)
+    [record] = rows(h, ProvisionRecord)
+    assert record.retain_until == dt.date(2031, 2, 28)  # through the day before 1 March 2031
+    assert record.retain_until == record_retained_until(RecordMethod.PER_PROVISION, dt.date(2028, 3, 1))

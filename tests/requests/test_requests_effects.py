@@ -10,6 +10,7 @@ import pytest
 from _requests_support import PHOTO, FakeRetention, bpo_program, customer, make_requests
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.access.service import AccessDenied, ConsentView
 from hogo.db import unit_of_work
@@ -126,7 +127,7 @@ def test_erasure_with_the_real_retention_room_keeps_what_the_program_keeps(h, of
     reqs = make_requests(h, retention=h.retention)
     sid = customer(h, {"name": "山田 太郎", "income": "5000000"})
     r = in_review(reqs, officer, sid, "erasure", items=["name", "income"])
-    kept = h.retention.retained_items(None, sid, dt.date.today())
+    kept = h.retention.retained_items(None, sid, clock.today())
     r = reqs.decide(officer, r.id, "full")
     assert set(r.retained) == set(kept) & {"name", "income"}
     assert sorted(x.item_id for x in records(h, sid)) == sorted(r.retained)

@@ -10,6 +10,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.requests.package import build_package, csv_rows, write_package
 from hogo.vault.service import VaultError
@@ -181,13 +182,13 @@ def test_a_my_number_is_never_in_a_package_only_that_it_is_held(h, staff, tmp_pa
 
 def test_the_packager_packages_a_decided_request(h, staff, person, tmp_path):
     from hogo.requests.package import DisclosurePackager
-    from hogo.requests.service import Requests, today_jst
+    from hogo.requests.service import Requests
 
     packager = DisclosurePackager(h, tmp_path)
     reqs = Requests(h.policy, h.sessions, h.vault, h.access, consents=h.consents, provisions=h.provision,
                     packager=packager, read_sessions=h.read_sessions)
     packager.requests = reqs
-    a, day = staff["screening"], today_jst()
+    a, day = staff["screening"], clock.today()
     r = reqs.intake(a, person, "provision_records", received_on=day, response_method="electronic")
     r, _ = reqs.verify_identity(a, r.id, [{"kind": "運転免許証"}], on=day)
     reqs.record_payment(a, r.id, paid_on=day)

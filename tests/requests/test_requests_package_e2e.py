@@ -22,12 +22,12 @@ import yaml
 from _support import MINIMAL
 from sqlalchemy import select, text
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.db import make_engine
 from hogo.notice.letters import KeptRecord, LetterDecision, render_result_letter
 from hogo.policy.models import Policy
 from hogo.requests.package import build_package
-from hogo.requests.service import today_jst
 from hogo.sdk import open_hogo
 from hogo.vault.crypto import KeyRing
 
@@ -103,7 +103,7 @@ def _visible(html: str) -> str:
 
 def test_disclosure_then_erasure_across_the_vault_and_an_external_database(world, tmp_path):
     h, requests, staff, sid, schema, ext = world
-    today = today_jst()
+    today = clock.today()
 
     # --- disclosure: file, verify, pay, decide, package --------------------------------------------------
     req = requests.intake(staff, sid, "disclosure", channel="mail", received_on=today, response_method="electronic")

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from _requests_support import PHOTO, bpo_program, credit_program, customer, make_requests
 from sqlalchemy import func, select
 
@@ -362,3 +363,13 @@ def test_queue_shows_overdue_due_and_reminders(h, reqs, officer):
         (later, "open", "answer"), (waiting, "waiting", "payment")]
     assert queue[0].business_days_left < 0 and queue[2].business_days_left == 1
     assert [e.request_id for e in reqs.queue(D(2026, 5, 14), remind_business_days=0) if e.status == "reminder"] == []
+
+
+def test_a_request_received_after_midnight_in_japan_counts_from_that_japanese_day(h, reqs, officer):
+    """16:00 UTC on Thursday 23 April 2026 is 01:00 on Friday 24 April in Japan: the received day is the
+    Japanese one, and the ten business days start after it (over Golden Week: 14 May, not 13 May)."""
+    sid = customer(h, {"name": "山田 太郎"})
+    with time_machine.travel(dt.datetime(2026, 4, 23, 16, 0, tzinfo=dt.UTC), tick=False):
+        view = reqs.intake(officer, sid, "disclosure")
+    assert view.received_on == D(2026, 4, 24)
+    assert view.due_on == D(2026, 5, 14)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
 from hogo.access.models import AuditEntry
+from hogo.clock import JST
 from hogo.consent.keeper import ConsentEvidence
 from hogo.consent.models import ConsentEvent, OptOutEvent
 from hogo.db import unit_of_work
@@ -26,7 +27,7 @@ from hogo.retention.service import Retention
 from hogo.vault.service import VaultError
 
 D = dt.date
-JST = dt.timezone(dt.timedelta(hours=9))
+
 # Closed / ended late on 10 May 2026 in Japan (14:30 UTC): kept through 10 May 2029, due on 11 May 2029.
 LATE_10_MAY = dt.datetime(2026, 5, 10, 23, 30, tzinfo=JST)
 # 00:00 on 11 May in Japan is still 10 May in UTC: the Japanese day counts, so this one is due a day later.

@@ -12,13 +12,13 @@ import pytest
 from _retention_support import backdate
 from sqlalchemy import func, inspect, select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.db import unit_of_work
 from hogo.retention.models import Certificate, LegalHold, Sweep, SweepProgress, WorkRow
 from hogo.vault.models import DataKey, Record
 from hogo.vault.service import Vault, VaultError
 
-JST = dt.timezone(dt.timedelta(hours=9))
 LONG_AGO = dt.datetime(2015, 4, 1, 3, 0, tzinfo=dt.UTC)
 CUSTOMER = {"name": "山田 太郎", "address": "東京都千代田区丸の内1-1-1", "phone": "03-1234-5678",
             "income": "5000000", "payment_history": "遅延なし"}
@@ -391,7 +391,7 @@ def test_retention_accuracy_report_and_supersession(rh):
         rh.vault.put(s, a, {"income": "6000000"}, purpose_id="credit_screening")
         assert len(rh.vault.history(s, a, "income")) == 2
     assert rh.retention.unconfirmed(dt.date(2025, 1, 1)) == []
-    far = rh.retention.unconfirmed(dt.datetime.now(JST).date() + dt.timedelta(days=800))
+    far = rh.retention.unconfirmed(clock.today() + dt.timedelta(days=800))
     assert {x.subject_id for x in far} == {a, b}
 
 

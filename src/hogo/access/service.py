@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor, ApiToken, Suspension
 from hogo.access.rules import (
@@ -161,7 +162,7 @@ class Access:
             Suspension.subject_id == subject.id, Suspension.purpose_id.in_((purpose_id, ALL_PURPOSES))))
         expired = frozenset(s.scalars(select(Record.item_id).where(
             Record.subject_id == subject.id, Record.item_id.in_(list(items)), Record.valid_to.is_(None),
-            Record.retain_until < dt.date.today())))
+            Record.retain_until < clock.today())))
         purpose = self.policy.purpose(purpose_id)
         consent = bool(purpose and purpose.consent_required
                        and self.consent.has_consent(s, subject.id, purpose_id))

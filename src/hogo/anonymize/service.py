@@ -26,6 +26,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.anonymize.models import DatasetKind, ProcessedDataset, ProcessedProvision
 from hogo.anonymize.pseudonymize import check_apart, load_or_create_key, pseudonymize_frame
@@ -255,7 +256,7 @@ class Anonymizer:
                     spec_sha256=loaded.sha256, privacy=report.privacy or None, rows_in=report.rows_in,
                     rows_out=report.rows_out, output_sha256=digest, output_name=output.name, key_id=key_id,
                     purposes=list(spec.purposes), items_published=items_published,
-                    published_on=created_at.date() if items_published else None,
+                    published_on=clock.day_of(created_at) if items_published else None,
                     method_published_on=None, reasons=reasons,
                 )
                 s.add(row)
@@ -313,7 +314,7 @@ class Anonymizer:
                 actor_id: str | None = None) -> ProcessedDataset:
         """Record that the items (and with ``method`` the provision method) were published on ``on``."""
         _check_actor(actor_id)
-        day = on or dt.date.today()
+        day = on or clock.today()
         with unit_of_work(self.sessions) as s:
             row = s.get(ProcessedDataset, record_id)
             if row is None:

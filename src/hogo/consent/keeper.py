@@ -32,6 +32,7 @@ import datetime as dt
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.consent.models import ConsentEvent, ConsentEventKind, OptOutEvent, OptOutEventKind
 from hogo.db import unit_of_work
@@ -43,7 +44,6 @@ from hogo.vault.service import VaultError
 DEFAULT_EVIDENCE_YEARS = 3
 #: Registered codes: the period ended (Art. 22); it was set by the Art. 29 records' period (Rules 21).
 REASONS = ("RET-DUE", "APPI-22", "APPI-RULES-21")
-_JST = dt.timezone(dt.timedelta(hours=9))
 _ENDED = (str(ConsentEventKind.withdrawn), str(ConsentEventKind.expired))
 _TAKEN_BACK = (str(OptOutEventKind.opted_in),)
 
@@ -70,7 +70,7 @@ class ConsentEvidence:
         cutoff = event_cutoff(self.term, as_of)
         if cutoff is None:
             return None
-        return dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time(), _JST).astimezone(dt.UTC)
+        return clock.day_start(cutoff + dt.timedelta(days=1))
 
     @staticmethod
     def _ended_chains(model, key, ends: tuple[str, ...], boundary: dt.datetime):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.service import ConsentView
 from hogo.consent.models import ConsentChannel, ConsentEvent, ConsentEventKind, OptOutEvent, OptOutEventKind
@@ -117,7 +118,7 @@ class Consents:
 
     def state(self, session: Session, subject_id: str, on: dt.date | None = None) -> ConsentState:
         """The documents in force for the person (with guardian validity), opt-outs, what they cover."""
-        today = on or dt.date.today()
+        today = on or clock.today()
         events = session.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id)).all()
         birth = self.birth_date(session, subject_id) if events else None
         documents = []
@@ -128,7 +129,7 @@ class Consents:
             doc = next((d for d in self.policy.consent_documents if d.id == doc_id), None)
             if doc is None:  # the document was removed from the program: its consent covers nothing now
                 continue
-            needed = birth is not None and guardian_needed(self.policy, age_on(birth, ev.at.date()), ev.at.date())
+            needed = birth is not None and guardian_needed(self.policy, age_on(birth, clock.day_of(ev.at)), clock.day_of(ev.at))
             current = version_at(doc, today)
             documents.append(DocumentConsent(
                 document_id=doc_id, version=ev.version, current_version=current.version if current else None,
@@ -180,7 +181,7 @@ class Consents:
                 if doc_id not in known:
                     continue
                 if guardian is None:
-                    unguarded.append((sid, doc_id, version, at.date()))
+                    unguarded.append((sid, doc_id, version, clock.day_of(at)))
                 else:
                     out.setdefault(sid, {})[doc_id] = version
         births = self._birth_dates(session, [u[0] for u in unguarded]) if unguarded else {}
@@ -260,12 +261,12 @@ class Consents:
         when = self._at(at)
         chan = self._channel(channel)
         if version is None:
-            chosen = version_at(doc, when.date())
+            chosen = version_at(doc, clock.day_of(when))
             if chosen is None:
                 raise ConsentError("version", "CNS-DOCUMENT", "no version of the document is in effect yet")
         else:
             chosen = next((v for v in doc.versions if v.version == version), None)
-            if chosen is None or chosen.effective_from > when.date():
+            if chosen is None or chosen.effective_from > clock.day_of(when):
                 raise ConsentError("version", "CNS-DOCUMENT", "not a version of the document in effect")
         with unit_of_work(self.sessions) as s:
             self._subject(s, subject_id)

@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from hogo import clock
 from hogo.law.era import to_wareki
 from hogo.law.reasons import reason
 from hogo.policy.models import Policy, RequestType
@@ -106,7 +107,7 @@ def _wareki(value: dt.date | dt.datetime | str | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.timezone(dt.timedelta(hours=9))).date()  # a Japanese letter: JST
+        value = clock.day_of(value)  # a Japanese letter: the date in Japan
     return to_wareki(value)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor
 from hogo.access.rules import AccessFacts, decide
@@ -214,7 +215,7 @@ class ReceiptsRoom:
             raise VaultError("basis", "PRV-BASIS", "not a provision basis the law knows") from None
         rec_method = check_method(method, law_basis)
         check_confirmed_by(confirmed_by)
-        today = dt.date.today()
+        today = clock.today()
         on = received_on or today
         if on > today:
             raise VaultError("received_on", "PRV-DATE", "a receipt date cannot be in the future")

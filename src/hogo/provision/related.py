@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor
 from hogo.access.service import AccessDenied
@@ -97,7 +98,7 @@ class RelatedRoom:
         check_confirmed_by(confirmed_by)
         if identifiers is not None and identifiers < 0:
             raise VaultError("identifiers", "PRV-COUNT", "a count of identifiers is not negative")
-        today = dt.date.today()
+        today = clock.today()
         first = provided_on or today
         last = last_provided_on or first
         if last < first or last > today:

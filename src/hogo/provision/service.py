@@ -25,6 +25,7 @@ from typing import TextIO
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor, Suspension
 from hogo.access.rules import AccessFacts, decide
@@ -228,7 +229,7 @@ class Provisions(ReceiptsRoom, RelatedRoom):
         declared = not rec.items or set(items) <= set(rec.items)
         in_scope = declared if within_purpose is None else within_purpose
         candidates = self._consent_documents(rec.id, items) if declared else []
-        today = dt.date.today()
+        today = clock.today()
 
         denied: AccessDenied | None = None
         with unit_of_work(self._sessions) as s:
@@ -291,7 +292,7 @@ class Provisions(ReceiptsRoom, RelatedRoom):
             docs = {d.id: d for d in self.policy.consent_documents}
             valid = {}
             for doc_id in self.access.consent_view(s, subject_id).valid_documents:
-                v = version_at(docs[doc_id], dt.date.today()) if doc_id in docs else None
+                v = version_at(docs[doc_id], clock.today()) if doc_id in docs else None
                 valid[doc_id] = v.version if v else ""
         covering = next((d for d in candidates if d in valid), None)
         return frozenset(valid), covering, valid.get(covering) if covering else None

@@ -21,6 +21,7 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.db import unit_of_work
 from hogo.law.requests import CLOSED_STATES
@@ -33,7 +34,6 @@ from hogo.vault.service import VaultError
 DEFAULT_FILE_RETENTION_YEARS = 3
 #: Registered codes: every period has ended (Civil Code Art. 143(2)); delete once no longer needed (Art. 22).
 REASONS = ("RET-DUE", "APPI-22")
-_JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def _check_date(as_of: object) -> dt.date:
@@ -64,7 +64,7 @@ class RequestFiles:
         cutoff = event_cutoff(self.term, as_of)
         if cutoff is None:
             return None
-        return dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time(), _JST).astimezone(dt.UTC)
+        return clock.day_start(cutoff + dt.timedelta(days=1))
 
     @staticmethod
     def _due(boundary: dt.datetime) -> tuple:

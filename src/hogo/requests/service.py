@@ -33,11 +33,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.service import ALL_PURPOSES, Access
 from hogo.connectors.service import ConnectorError, Connectors, ErasureCount
@@ -75,7 +75,6 @@ from hogo.vault.crypto import Cipher
 from hogo.vault.models import Subject, new_id, utcnow
 from hogo.vault.service import Vault, VaultError
 
-JST = ZoneInfo("Asia/Tokyo")
 CHANNELS = frozenset({"mail", "phone", "in_person", "web", "email", "api"})
 _ITEM_TYPES = frozenset({"disclosure", "correction", "erasure"})
 _PURPOSE_TYPES = frozenset({"suspension"})
@@ -83,11 +82,6 @@ _RECIPIENT_TYPES = frozenset({"stop_provision"})
 _BASIS_TYPES = frozenset({"suspension", "erasure", "stop_provision"})
 _NUMBER_LIKE = re.compile(r"\d{4,}")
 MAX_DETAILS = 4000
-
-
-def today_jst() -> dt.date:
-    """Deadlines are Japanese business days: "today" is the date in Japan."""
-    return dt.datetime.now(JST).date()
 
 
 class RetentionSource(Protocol):
@@ -393,7 +387,7 @@ class Requests:
         if details is not None and (not details.strip() or len(details) > MAX_DETAILS):
             raise _err("details", "APPI-37", f"details are 1 to {MAX_DETAILS} characters")
         scope = self._check_scope(request_type, items, purposes, recipients, basis)
-        on = received_on or today_jst()
+        on = received_on or clock.today()
         with unit_of_work(self.sessions) as s:
             if s.get(Subject, subject_id) is None:
                 raise _err("subject_id", "VAULT-SUBJECT", "no such subject")
@@ -440,7 +434,7 @@ class Requests:
                            "a document kind is its name (e.g. 運転免許証), never its number")
             if d.holder not in ("person", "agent") or d.role not in ("identity", "proof"):
                 raise _err("documents", "APPI-ORDER-12-3", "holder is person or agent; role is identity or proof")
-        day = on or today_jst()
+        day = on or clock.today()
         with unit_of_work(self.sessions) as s:
             row = self._load(s, request_id, lock=True)
             if row.state not in (RequestState.received, RequestState.awaiting_identity):
@@ -485,7 +479,7 @@ class Requests:
         contact failed. ``amount_yen`` is needed only where the program names a fee without an amount, and
         must then pass the Art. 38(2) check; where the program states the amount, it is that amount.
         """
-        day = contacted_on or today_jst()
+        day = contacted_on or clock.today()
         with unit_of_work(self.sessions) as s:
             row = self._load(s, request_id, lock=True)
             if row.state not in (RequestState.received, RequestState.awaiting_identity, RequestState.awaiting_payment):
@@ -520,7 +514,7 @@ class Requests:
 
     def record_payment(self, actor_id: str, request_id: str, *, paid_on: dt.date | None = None) -> RequestView:
         """The fee arrived. Late (after the payment deadline) is refused: the request is treated as not made."""
-        day = paid_on or today_jst()
+        day = paid_on or clock.today()
         with unit_of_work(self.sessions) as s:
             row = self._load(s, request_id, lock=True)
             if row.state in CLOSED_STATES or row.state in (RequestState.in_review, RequestState.decided):
@@ -531,7 +525,7 @@ class Requests:
                 raise _err("paid_at", "REQ-TRANSITION", "the fee was already paid")
             if row.payment_due_on is not None and day > row.payment_due_on:
                 raise _err("paid_on", "REQ-FEE-LAPSED", "paid after the payment deadline: the request lapses")
-            row.paid_at = dt.datetime.combine(day, dt.time(12), JST).astimezone(dt.UTC)
+            row.paid_at = dt.datetime.combine(day, dt.time(12), clock.JST).astimezone(dt.UTC)
             detail = {"fee_yen": row.fee_yen, "paid_on": day.isoformat()}
             if row.state == RequestState.awaiting_payment:
                 self._complete(s, row, actor_id, day, "paid", ["APPI-38-1"], detail)
@@ -545,7 +539,7 @@ class Requests:
         Set-based: one UPDATE of the states, one INSERT of the events; then one audit entry per request
         (the chain names each person).
         """
-        day = as_of or today_jst()
+        day = as_of or clock.today()
         check_transition(RequestState.awaiting_payment, RequestState.lapsed)
         with unit_of_work(self.sessions) as s:
             due = (select(SubjectRequest.id, SubjectRequest.type, SubjectRequest.subject_id,
@@ -604,7 +598,7 @@ class Requests:
         Erasure also reaches the program's external databases (module doc): ``answer["external"]`` has the
         counts per source and ``answer["kept"]`` each kept item with where it stays and why (for the letter).
         """
-        day = decided_on or today_jst()
+        day = decided_on or clock.today()
         try:
             out = Outcome(outcome)
             ground_list = [Ground(g) for g in grounds]
@@ -865,7 +859,7 @@ class Requests:
 
         A reminder is due ``remind_business_days`` business days before the deadline.
         """
-        day = as_of or today_jst()
+        day = as_of or clock.today()
         cutoff = self.calendar.add_business_days(day, remind_business_days)
         cols = (SubjectRequest.id, SubjectRequest.type, SubjectRequest.subject_id, SubjectRequest.state,
                 SubjectRequest.due_on, SubjectRequest.payment_due_on, SubjectRequest.notice_due_on)

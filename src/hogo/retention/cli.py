@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hogo import clock
 from hogo.cli_support import (
     DatabaseOption,
     KeyFileOption,
@@ -208,11 +209,10 @@ def hold_list(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Legal holds with who placed them and why."""
-    from hogo.retention.service import today_jst
 
     hogo = open_cli(policy, database, key_file)
     try:
-        holds = hogo.retention.holds(active_on=today_jst() if active else None)
+        holds = hogo.retention.holds(active_on=clock.today() if active else None)
     finally:
         hogo.close()
     for h in holds:  # one line per hold, so that ids stay whole for copy and paste

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy import and_, case, delete, exists, false, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.db import unit_of_work
 from hogo.law.calendar import BusinessCalendar
@@ -54,20 +55,10 @@ from hogo.retention.models import (
 from hogo.vault.models import DataKey, Engagement, Record, Subject, utcnow
 from hogo.vault.service import Vault, VaultError
 
-JST = dt.timezone(dt.timedelta(hours=9))
 #: Engagements of this kind are single transactions (a point in time), not contracts that stay open.
 TRANSACTION_KIND = "transaction"
 #: Events recorded with :meth:`Retention.record_event` (the others come from records and engagements).
 RECORDED_EVENTS = frozenset(e.value for e in PeriodEvent) - RECORD_EVENTS - ENGAGEMENT_EVENTS
-
-
-def today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
-
-
-def _jst_start(day: dt.date) -> dt.datetime:
-    """The UTC instant at which ``day`` begins in Japan (record timestamps are UTC, dates are Japanese)."""
-    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC)
 
 
 class RecordKeeper(Protocol):
@@ -280,7 +271,7 @@ class Retention:
                                        else_=0))
         conds = []
         if term.event in RECORD_EVENTS:
-            conds.append(Record.created_at < _jst_start(cutoff + dt.timedelta(days=1)))
+            conds.append(Record.created_at < clock.day_start(cutoff + dt.timedelta(days=1)))
         elif term.event in ENGAGEMENT_EVENTS:
             if term.event == "contract_start":
                 having = func.min(case((is_contract, e.start_date))) <= cutoff
@@ -329,7 +320,7 @@ class Retention:
         """What will be disposed of by ``as_of + days``, by rule and item; nothing is written."""
         if days < 0:
             raise VaultError("days", "RET-PLAN-DAYS", "the horizon must be zero or more days")
-        as_of = as_of or today_jst()
+        as_of = as_of or clock.today()
         until = as_of + dt.timedelta(days=days)
         counts: dict[tuple[str, str], list[int]] = {}
         with self.read_sessions() as s:
@@ -362,7 +353,7 @@ class Retention:
 
         An interrupted sweep is resumed first, with its own ``as_of``, from its per-rule checkpoints.
         """
-        as_of = as_of or today_jst()
+        as_of = as_of or clock.today()
         if dry_run:
             plan = self.plan(as_of, 0)
             disposed = {rid: agg["due_now"] for rid, agg in plan.by_rule().items()}
@@ -555,7 +546,7 @@ class Retention:
             raise VaultError("reason", "RET-HOLD-REASON", "a hold needs a reason (case, investigation)")
         if not actor_id:
             raise VaultError("actor_id", "RET-HOLD-WHO", "a hold needs the actor who places it")
-        start = from_date or today_jst()
+        start = from_date or clock.today()
         if until is not None and until < start:
             raise VaultError("until", "RET-HOLD-DATES", "the hold ends before it starts")
         with unit_of_work(self.sessions) as s:
@@ -657,7 +648,7 @@ class Retention:
             cell = self._cells.get((item_id, subject.subject_type))
             if cell is None:
                 continue
-            acquired = created_at.astimezone(JST).date()
+            acquired = clock.day_of(created_at)
             facts = {**events, "acquisition": acquired, "record_creation": acquired}
             terms = [t for r in cell.rules for t in self.terms(r)]
             calendar = self.calendar if self._uses_business_days(cell.rules) else None
@@ -677,7 +668,7 @@ class Retention:
         credit review) closes the older record, so the current record's ``valid_from`` is when it was last
         confirmed. Items name their period with ``confirm_within_months``.
         """
-        as_of = as_of or today_jst()
+        as_of = as_of or clock.today()
         out: list[StaleItem] = []
         with self.read_sessions() as s:
             for item in self.policy.items:
@@ -689,7 +680,7 @@ class Retention:
                     continue
                 q = (select(Record.subject_id, Record.valid_from)
                      .where(Record.item_id == item.id, Record.valid_to.is_(None),
-                            Record.valid_from < _jst_start(cutoff + dt.timedelta(days=1)))
+                            Record.valid_from < clock.day_start(cutoff + dt.timedelta(days=1)))
                      .order_by(Record.valid_from))
                 if limit is not None:
                     q = q.limit(max(0, limit - len(out)))
@@ -753,5 +744,5 @@ class Retention:
             })
         return env.get_template("certificate.html.j2").render(
             org=self.policy.organization.name.ja, sweep=sweep, rows=rows, total=sum(c.count for c in lines),
-            issued=dt.datetime.now(JST),
+            issued=dt.datetime.now(clock.JST),
         )

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hogo import clock
 from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, load_or_exit, open_cli
 
 app = typer.Typer(help="Credit bureaus: inspection of inquiries and registrations, registration periods.",
@@ -65,7 +66,7 @@ def report(
     contracts not registered, registrations past their period. Exit 1 if anything was found."""
     from hogo.vault.service import VaultError
 
-    default_from, default_to = _previous_month(dt.date.today())
+    default_from, default_to = _previous_month(clock.today())
     start = _date(period_from, "from") or default_from
     end = _date(period_to, "to") or default_to
     check = _date(as_of, "as-of")

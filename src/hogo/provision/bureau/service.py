@@ -24,6 +24,7 @@ from functools import lru_cache
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor
 from hogo.access.rules import AccessFacts, decide
@@ -185,7 +186,7 @@ class Bureaus:
     _today: object = field(default=None, repr=False)  # tests may pin "today" (a callable)
 
     def today(self) -> dt.date:
-        return self._today() if callable(self._today) else dt.date.today()
+        return self._today() if callable(self._today) else clock.today()
 
     # --- the program's bureaus -------------------------------------------------------------------------
 
@@ -384,7 +385,7 @@ class Bureaus:
                                      subject_id=subject_id, purpose_id=purpose_id, reasons=reasons, detail=detail)
                 denied = AccessDenied(reasons, entry.seq)
             else:
-                today = at.astimezone(dt.UTC).date()
+                today = clock.day_of(at)
                 row = BureauInquiry(
                     id=new_id(), bureau_id=b.id, subject_id=subject_id, purpose=purpose_value, purpose_id=purpose_id,
                     application_ref=application_ref, at=at, inquired_on=today, actor_id=actor_id,
@@ -415,7 +416,7 @@ class Bureaus:
                 raise VaultError(f"rows[{n}].purpose", "BUR-PURPOSE", "an inquiry purpose such as credit_judgment")
             app_ref = row.get("application_ref")
             result_ref = row.get("result_ref")
-            day = at.astimezone(dt.UTC).date()
+            day = clock.day_of(at)
             batch.append({"id": new_id(), "bureau_id": b.id, "subject_id": row.get("subject_id"), "purpose": purpose,
                           "purpose_id": None,
                           "application_ref": None if app_ref is None else _ref(app_ref, f"rows[{n}].application_ref"),

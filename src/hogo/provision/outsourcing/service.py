@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor
 from hogo.access.service import Access, AccessDenied
@@ -204,7 +205,7 @@ class Outsourcing:
         return entry.seq
 
     def _day(self, value: dt.date | None, name: str) -> dt.date:
-        today = dt.date.today()
+        today = clock.today()
         if value is None:
             return today
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
@@ -338,7 +339,7 @@ class Outsourcing:
     def may_re_outsource(self, outsourcee_id: str, *, as_of: dt.date | None = None) -> Decision:
         """May the outsourcee re-outsource now? The program's rule and any permission in force decide."""
         o = self.outsourcee(outsourcee_id)
-        day = as_of or dt.date.today()
+        day = as_of or clock.today()
         my_number = self._handles_my_number(o)
         with self._reads() as s:
             stmt = select(ReOutsourcingPermission.id).where(
@@ -457,7 +458,7 @@ class Outsourcing:
             if isinstance(purpose, str) and re.fullmatch(ID_PATTERN, purpose):
                 raise VaultError("purpose", "VAULT-PURPOSE", "not a purpose of the policy")
             raise VaultError("purpose", "VAULT-PURPOSE", "a purpose is a snake_case id of the policy")
-        today = dt.date.today()
+        today = clock.today()
         my_number_items = any(self.policy.item(i).category == Category.MY_NUMBER for i in items)  # type: ignore[union-attr]
         with self._reads() as s:
             actor = s.get(Actor, actor_id) if isinstance(actor_id, str) and len(actor_id) <= 36 else None
@@ -576,7 +577,7 @@ class Outsourcing:
 
         Counted in SQL (GROUP BY); one sample row per provision supplies the item names.
         """
-        day = as_of or dt.date.today()
+        day = as_of or clock.today()
         names = {o.id: o for o in self.policy.outsourcing.outsourcees}
         is_open = (Handout.closed_at.is_(None)) | (Handout.closed_at > _end_of(day))
         out_at = Handout.handed_out_at <= _end_of(day)
@@ -609,7 +610,7 @@ class Outsourcing:
 
     def review_report(self, as_of: dt.date | None = None) -> ReviewReport:
         """Each outsourcee of the program: selection, contract and clauses, periodic review, data overdue."""
-        day = as_of or dt.date.today()
+        day = as_of or clock.today()
         outsourcees = self.policy.outsourcing.outsourcees
         ids = [o.id for o in outsourcees]
         with self._reads() as s:
