@@ -117,12 +117,13 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     provision = Provisions(program, access, sessions, read_sessions=reads)
     bureaus = Bureaus(program, sessions, access, provision, read_sessions=reads)
     outsourcing = Outsourcing(program, sessions, access, provision, read_sessions=reads)
-    keepers = [provision, RequestFiles(program, sessions, read_sessions=reads),
+    packages = package_root(engine, package_dir)
+    keepers = [provision, RequestFiles(program, sessions, read_sessions=reads, package_root=packages),
                ConsentEvidence(program, sessions, read_sessions=reads)]  # law-kept records, disposed of by retention
     retention = Retention(program, sessions, vault, read_sessions=reads, keepers=keepers)
     requests = Requests(program, sessions, vault, access, consents, provision, retention=retention,
                         read_sessions=reads)
     hogo = Hogo(program, engine, sessions, keys, vault, access, consents, provision, bureaus, outsourcing,
                 retention, requests)
-    requests.packager = DisclosurePackager(hogo, package_root(engine, package_dir), requests)
+    requests.packager = DisclosurePackager(hogo, packages, requests)
     return hogo

@@ -237,3 +237,70 @@ def test_open_hogo_wires_a_packager_writing_under_the_package_root(tmp_path, mon
         assert package_root(h.engine, tmp_path / "given") == tmp_path / "given"
     finally:
         h.close()
+
+
+def _decided_disclosure(h, staff, person, tmp_path):
+    from hogo.requests.package import DisclosurePackager
+    from hogo.requests.service import Requests
+
+    packager = DisclosurePackager(h, tmp_path)
+    reqs = Requests(h.policy, h.sessions, h.vault, h.access, consents=h.consents, provisions=h.provision,
+                    packager=packager, read_sessions=h.read_sessions)
+    packager.requests = reqs
+    a, day = staff["screening"], clock.today()
+    r = reqs.intake(a, person, "disclosure", received_on=day, response_method="electronic")
+    r, _ = reqs.verify_identity(a, r.id, [{"kind": "運転免許証"}], on=day)
+    reqs.record_payment(a, r.id, paid_on=day)
+    reqs.decide(a, r.id, "full", decided_on=day)
+    return reqs, r.id
+
+
+def _bytes_under(folder) -> bytes:
+    return b"".join(f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file())
+
+
+def test_closing_the_request_deletes_the_package_values_and_keeps_the_manifest(h, staff, person, tmp_path):
+    """The package was sent: its plain-text copies go (APPI Art. 22), its manifest proves what was sent."""
+    reqs, request_id = _decided_disclosure(h, staff, person, tmp_path)
+    files = reqs.package(request_id)
+    sent = {kind: hashlib.sha256(f.read_bytes()).hexdigest() for kind, f in files.items() if kind != "manifest"}
+    assert "山田 太郎".encode() in _bytes_under(tmp_path / request_id)
+    reqs.close(staff["screening"], request_id)
+    assert sorted(p.name for p in (tmp_path / request_id).iterdir()) == ["manifest.json"]
+    raw = _bytes_under(tmp_path)
+    for value in ("山田 太郎", "東京都渋谷区道玄坂", "090-1234-5678", "6000000", "延滞なし"):
+        assert value.encode() not in raw, value
+    manifest = reqs.package_manifest(request_id)
+    assert {kind: f["sha256"] for kind, f in manifest["files"].items()} == sent
+    assert manifest["discarded"] == ["disclosure.json", "disclosure.csv", "disclosure.html"]
+    assert manifest["discarded_at"] and reqs.show(request_id).state == "closed"
+
+
+def test_the_request_file_keeper_removes_the_package_folder_with_the_file(h, staff, person, tmp_path):
+    from hogo.requests.keeper import RequestFiles
+
+    reqs, request_id = _decided_disclosure(h, staff, person, tmp_path)
+    reqs.package(request_id)
+    reqs.close(staff["screening"], request_id)
+    stray = tmp_path / "not-a-request"
+    stray.mkdir()
+    keeper = RequestFiles(h.policy, h.sessions, years=3, package_root=tmp_path)
+    closed = clock.today()
+    kept_through = dt.date(closed.year + 3, closed.month, 28 if (closed.month, closed.day) == (2, 29) else closed.day)
+    assert keeper.dispose_expired_records(kept_through) == 0  # kept through the same day three years on
+    assert (tmp_path / request_id / "manifest.json").is_file()
+    assert keeper.dispose_expired_records(kept_through + dt.timedelta(days=1)) >= 3  # request, its events
+    assert not (tmp_path / request_id).exists() and stray.is_dir()  # only folders of disposed requests
+    with h.sessions() as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+    assert entry.action == "requests.dispose_files" and entry.detail["package_folders"] == 1
+    assert h.audit_verify().ok
+
+
+@pytest.mark.parametrize("request_id", ["../etc", "a/b", "", "0" * 36])
+def test_a_package_folder_is_built_only_from_a_request_id(tmp_path, request_id):
+    from hogo.requests.package import package_folder
+
+    with pytest.raises(VaultError) as err:
+        package_folder(tmp_path, request_id)
+    assert (err.value.field, err.value.rule) == ("request_id", "REQ-ID")

@@ -17,6 +17,8 @@ requester's encrypted free text â€” in one transaction, by set-based ``DELETE â€
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +30,7 @@ from hogo.law.requests import CLOSED_STATES
 from hogo.law.retention import Term, event_cutoff
 from hogo.policy.models import Policy
 from hogo.requests.models import IdentityCheck, RequestEvent, SubjectRequest
+from hogo.requests.package import package_folder
 from hogo.vault.service import VaultError
 
 #: Years a closed request's file is kept when the program says nothing (Rules 21's longer period).
@@ -48,7 +51,7 @@ class RequestFiles:
     keeper_name = "request_files"
 
     def __init__(self, policy: Policy, sessions: sessionmaker[Session], *, years: int | None = None,
-                 read_sessions: sessionmaker[Session] | None = None) -> None:
+                 read_sessions: sessionmaker[Session] | None = None, package_root: Path | None = None) -> None:
         chosen = years if years is not None else (policy.requests.file_retention_years
                                                   or DEFAULT_FILE_RETENTION_YEARS)
         if chosen < 1:
@@ -57,6 +60,7 @@ class RequestFiles:
         self.sessions = sessions
         self.read_sessions = read_sessions or sessions
         self.years = chosen
+        self.package_root = package_root
         self.term = Term("request_closed", years=chosen, code="RET-PERIOD", label="request file")
 
     def _boundary(self, as_of: dt.date) -> dt.datetime | None:
@@ -96,13 +100,22 @@ class RequestFiles:
         """Delete the files of requests closed more than the period before ``as_of``; one audit entry.
 
         Children first (events, identity checks), then the requests, each one ``DELETE`` selecting by the same
-        predicate inside one transaction, so a crash leaves all or nothing. Returns the rows deleted.
+        predicate inside one transaction, so a crash leaves all or nothing. What is left of the requests'
+        disclosure packages under ``package_root`` (the manifests) goes too, before the commit: a failed commit
+        then leaves rows whose folders are gone, never folders no row accounts for. Returns the rows deleted.
         """
         boundary = self._boundary(_check_date(as_of))
         with unit_of_work(self.sessions) as s:
             counts = {"requests": 0, "events": 0, "identity_checks": 0}
+            folders = 0
             if boundary is not None:
                 due = self._due_ids(boundary)
+                if self.package_root is not None and Path(self.package_root).is_dir():
+                    for request_id in s.scalars(due):
+                        folder = package_folder(self.package_root, request_id)
+                        if folder.is_dir():
+                            shutil.rmtree(folder)
+                            folders += 1
                 for name, model in (("events", RequestEvent), ("identity_checks", IdentityCheck)):
                     counts[name] = s.execute(delete(model).where(model.request_id.in_(due))
                                              .execution_options(synchronize_session=False)).rowcount or 0
@@ -111,5 +124,6 @@ class RequestFiles:
                     .execution_options(synchronize_session=False)).rowcount or 0
             total = sum(counts.values())
             audit.append(s, action="requests.dispose_files", allowed=True, actor_id=actor_id, reasons=REASONS,
-                         detail={"as_of": as_of.isoformat(), "years": self.years, "disposed": total, **counts})
+                         detail={"as_of": as_of.isoformat(), "years": self.years, "disposed": total, **counts,
+                                 "package_folders": folders})
         return total

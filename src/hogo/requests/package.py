@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -289,6 +290,18 @@ def _sources(p: Package) -> list[Source]:
 
 # --- the requests service's packager ------------------------------------------------------------------------
 
+#: The files of a package that carry the person's values; ``manifest.json`` carries only ids, counts, hashes.
+VALUE_FILES = ("disclosure.json", "disclosure.csv", "disclosure.html")
+_REQUEST_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def package_folder(root: str | Path, request_id: str) -> Path:
+    """``<root>/<request id>``; anything but a request id is refused, so no path can be built from input."""
+    if not isinstance(request_id, str) or not _REQUEST_ID.fullmatch(request_id):
+        raise VaultError("request_id", "REQ-ID", "a request id")
+    return Path(root) / request_id
+
+
 
 @dataclass
 class DisclosurePackager:
@@ -317,15 +330,34 @@ class DisclosurePackager:
         if view.type == "provision_records":
             p.records, p.engagements, p.consents, p.opt_outs, p.external = [], [], [], [], []
             p.sources = [s for s in _sources(p) if s.id.startswith("provision.")]
-        target = Path(out_dir) if out_dir is not None else Path(self.out_root) / request_id
+        target = Path(out_dir) if out_dir is not None else package_folder(self.out_root, request_id)
         return write_package(self.hogo, p, target, request_id=request_id)
+
+    def discard(self, request_id: str) -> list[str]:
+        """Delete the package's files that carry values, once the answer went out (Art. 22: no longer needed).
+
+        The manifest stays, with the time of discarding, as the proof of what was sent (its file hashes); the
+        request-file keeper removes the folder with the request's file. Returns the names deleted. A package
+        written elsewhere (``out_dir``) is the caller's to dispose of.
+        """
+        folder = package_folder(self.out_root, request_id)
+        removed = [name for name in VALUE_FILES if (folder / name).is_file()]
+        for name in removed:
+            (folder / name).unlink()
+        manifest = folder / "manifest.json"
+        if removed and manifest.is_file():
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            data["discarded_at"] = utcnow().isoformat()
+            data["discarded"] = removed
+            manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return removed
 
     def manifest(self, request_id: str, *, actor_id: str | None = None) -> dict[str, Any]:
         """The manifest of the request's package (ids, sources, counts, file hashes — never values).
 
         The package is written on first ask and then read back, so asking again does not rebuild it.
         """
-        path = Path(self.out_root) / request_id / "manifest.json"
+        path = package_folder(self.out_root, request_id) / "manifest.json"
         if not path.is_file():
             path = self.package(request_id, actor_id=actor_id)["manifest"]
         return json.loads(path.read_text(encoding="utf-8"))

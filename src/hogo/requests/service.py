@@ -97,6 +97,8 @@ class Packager(Protocol):
 
     def manifest(self, request_id: str, *, actor_id: str | None = None) -> dict: ...
 
+    def discard(self, request_id: str) -> list[str]: ...
+
 
 @dataclass(frozen=True)
 class RequestView:
@@ -813,12 +815,19 @@ class Requests:
         return self.policy.purposes[0].id
 
     def close(self, actor_id: str, request_id: str) -> RequestView:
-        """The answer (or the notice of refusal with its reasons, Art. 36) went out: the request is closed."""
+        """The answer (or the notice of refusal with its reasons, Art. 36) went out: the request is closed.
+
+        A disclosure package written under the packager's root has been sent, so its files carrying values are
+        deleted once the close is committed (its manifest stays as the proof of what was sent).
+        """
         with unit_of_work(self.sessions) as s:
             row = self._load(s, request_id, lock=True)
             self._event(s, row, actor_id, "closed", RequestState.closed, list(row.reasons or []) or ["APPI-37"])
             row.closed_at = utcnow()
-            return self._view(s, row, full=True)
+            view = self._view(s, row, full=True)
+        if self.packager is not None:
+            self.packager.discard(request_id)
+        return view
 
     def package(self, request_id: str, *, out_dir: Any = None, actor_id: str | None = None) -> Any:
         """The disclosure package of a decided disclosure-type request, built and written by the packager."""
