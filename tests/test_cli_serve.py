@@ -32,14 +32,15 @@ def server(tmp_path):
                             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 120  # a loaded 2-core CI machine: start-up, migrations, demo rows
+        while True:
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        else:
-            pytest.fail((tmp_path / "serve.log").read_text())
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail((tmp_path / "serve.log").read_text())
         yield base, tmp_path, env
     finally:
         proc.terminate()
