@@ -45,7 +45,7 @@ def test_each_acquisition_rule_refuses_with_its_reason(ch, cstaff, person, conse
                                                        expected):
     sid = person()
     for doc in consents:
-        ch.consents.give(sid, doc, channel="written")
+        ch.consents.give(sid, doc, channel="written", actor_id=cstaff["screening"])
     before = counts(ch)
     with pytest.raises(AccessDenied) as info:
         ch.access.write(cstaff["screening"], sid, values, purpose_id=purpose, source=Source(source))
@@ -74,7 +74,7 @@ ALLOWED = [
 def test_acquisition_allowed_cases(ch, cstaff, person, consents, purpose, values, source):
     sid = person()
     for doc in consents:
-        ch.consents.give(sid, doc, channel="written")
+        ch.consents.give(sid, doc, channel="written", actor_id=cstaff["screening"])
     actor = cstaff["marketing"] if purpose == "marketing" else cstaff["screening"]
     result = ch.access.write(actor, sid, values, purpose_id=purpose, source=Source(source))
     assert set(result.record_ids) == set(values)
@@ -82,7 +82,7 @@ def test_acquisition_allowed_cases(ch, cstaff, person, consents, purpose, values
 
 def test_withdrawn_consent_no_longer_allows_special_care(ch, cstaff, person):
     sid = person()
-    ch.consents.give(sid, "health_consent", channel="written")
+    ch.consents.give(sid, "health_consent", channel="written", actor_id=cstaff["screening"])
     ch.consents.withdraw(sid, "health_consent", channel="written")
     with pytest.raises(AccessDenied) as info:
         ch.access.write(cstaff["screening"], sid, {"medical_history": "通院中"}, purpose_id="customer_support")
@@ -91,7 +91,7 @@ def test_withdrawn_consent_no_longer_allows_special_care(ch, cstaff, person):
 
 def test_minor_guardian_rule_on_write(ch, cstaff, person):
     child, parent = person("C-13", age=13), person("P-1", age=40)
-    ch.consents.give(child, "health_consent", channel="written")
+    ch.consents.give(child, "health_consent", channel="written", actor_id=cstaff["screening"])
     with pytest.raises(AccessDenied) as info:
         ch.access.write(cstaff["screening"], child, {"medical_history": "通院中"}, purpose_id="insurance_claims")
     assert info.value.reasons == ["ACC-GUARDIAN-CONSENT"]
@@ -99,7 +99,7 @@ def test_minor_guardian_rule_on_write(ch, cstaff, person):
     with pytest.raises(AccessDenied) as info:
         ch.access.write(cstaff["screening"], child, {"medical_history": "通院中"}, purpose_id="customer_support")
     assert info.value.reasons == ["APPI-20-2"]
-    ch.consents.give(child, "health_consent", channel="written", guardian_subject_id=parent)
+    ch.consents.give(child, "health_consent", channel="written", actor_id=cstaff["screening"], guardian_subject_id=parent)
     ch.access.write(cstaff["screening"], child, {"medical_history": "通院中"}, purpose_id="insurance_claims")
 
 

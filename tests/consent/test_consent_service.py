@@ -68,13 +68,13 @@ def test_withdrawal_stops_the_purposes_it_covered_and_only_those(ch, cstaff, per
         ch.consents.withdraw(sid, "health_consent", channel="web")
     assert info.value.rule == "CNS-NOT-GIVEN"
     # Giving again restores it.
-    ch.consents.give(sid, "health_consent", channel="web")
+    ch.consents.give(sid, "health_consent", channel="web", actor_id=cstaff["screening"])
     assert ch.access.read(screener, sid, ["medical_history"], purpose_id="insurance_claims").values
 
 
 def test_expiry_ends_a_consent(ch, cstaff, person):
     sid = person()
-    ch.consents.give(sid, "application_consent", channel="written")
+    ch.consents.give(sid, "application_consent", channel="written", actor_id=cstaff["screening"])
     ch.consents.expire(sid, "application_consent")
     assert denied(lambda: ch.access.read(cstaff["screening"], sid, ["name"],
                                          purpose_id="credit_screening")).reasons == ["ACC-NO-CONSENT"]
@@ -82,7 +82,7 @@ def test_expiry_ends_a_consent(ch, cstaff, person):
 
 def test_dm_opt_out_stops_marketing_and_never_touches_credit(ch, cstaff, person):
     sid = person()
-    ch.consents.give(sid, "application_consent", channel="written")
+    ch.consents.give(sid, "application_consent", channel="written", actor_id=cstaff["screening"])
     ch.access.write(cstaff["screening"], sid, {"income": "6000000", "phone": "090-1234-5678"},
                     purpose_id="credit_screening")
     ch.consents.opt_out(sid, "marketing", channel="phone", actor_id=cstaff["marketing"])
@@ -99,13 +99,13 @@ def test_dm_opt_out_stops_marketing_and_never_touches_credit(ch, cstaff, person)
         assert ch.consents.has_consent(s, sid, "credit_screening")
         assert ch.consents.state(s, sid).opted_out == {"marketing"}
     # Opting back in restores marketing.
-    ch.consents.opt_in(sid, "marketing", channel="web")
+    ch.consents.opt_in(sid, "marketing", channel="web", actor_id=cstaff["marketing"])
     assert ch.access.read(cstaff["marketing"], sid, ["name"], purpose_id="marketing").values
 
 
 def test_opt_out_of_a_consent_based_dm_purpose(ch, cstaff, person):
     sid = person()
-    ch.consents.give(sid, "newsletter_consent", channel="web")
+    ch.consents.give(sid, "newsletter_consent", channel="web", actor_id=cstaff["marketing"])
     assert ch.access.read(cstaff["marketing"], sid, ["name"], purpose_id="newsletter").values
     ch.consents.opt_out(sid, "newsletter", channel="web")
     assert denied(lambda: ch.access.read(cstaff["marketing"], sid, ["name"],
@@ -127,7 +127,7 @@ def test_opt_out_only_for_direct_marketing_purposes(ch, person, purpose):
 def test_consent_of_a_13_year_old_counts_only_with_a_guardian(ch, cstaff, person):
     child = person("C-13", age=13)
     parent = person("P-1", age=45)
-    ch.consents.give(child, "application_consent", channel="written")
+    ch.consents.give(child, "application_consent", channel="written", actor_id=cstaff["screening"])
     with ch.sessions() as s:
         state = ch.consents.state(s, child)
         assert state.guardian_missing == {"application_consent"} and state.purposes == frozenset()
@@ -136,7 +136,7 @@ def test_consent_of_a_13_year_old_counts_only_with_a_guardian(ch, cstaff, person
                                              purpose_id="credit_screening"))
     assert refusal.reasons == ["ACC-GUARDIAN-CONSENT"]
 
-    ch.consents.give(child, "application_consent", channel="written", guardian_subject_id=parent,
+    ch.consents.give(child, "application_consent", channel="written", actor_id=cstaff["screening"], guardian_subject_id=parent,
                      evidence_ref="forms/guardian-0001")
     ch.access.write(cstaff["screening"], child, {"income": "0"}, purpose_id="credit_screening")
     with ch.sessions() as s:
@@ -147,16 +147,16 @@ def test_consent_of_a_13_year_old_counts_only_with_a_guardian(ch, cstaff, person
 @pytest.mark.parametrize(("age", "counts"), [(15, False), (16, True), (30, True), (None, True)])
 def test_guardian_age_follows_the_program(ch, cstaff, person, age, counts):
     sid = person("C-x", age=age)
-    ch.consents.give(sid, "application_consent", channel="web")
+    ch.consents.give(sid, "application_consent", channel="web", actor_id=cstaff["screening"])
     with ch.sessions() as s:
         assert ch.consents.has_consent(s, sid, "credit_screening") is counts
 
 
-def test_guardian_must_be_another_registered_subject(ch, person):
+def test_guardian_must_be_another_registered_subject(ch, cstaff, person):
     child = person("C-13", age=13)
     for guardian in (child, "00000000-0000-0000-0000-000000000000"):
         with pytest.raises(ConsentError) as info:
-            ch.consents.give(child, "application_consent", channel="written", guardian_subject_id=guardian)
+            ch.consents.give(child, "application_consent", channel="written", actor_id=cstaff["screening"], guardian_subject_id=guardian)
         assert info.value.rule == "CNS-GUARDIAN"
 
 
@@ -170,12 +170,12 @@ def test_guardian_rule_pure():
     assert age_on(dt.date(2013, 11, 26), on) == 12 and age_on(dt.date(2013, 11, 25), on) == 13
 
 
-def test_versions_and_documents(ch, person):
+def test_versions_and_documents(ch, cstaff, person):
     sid = person()
     doc = next(d for d in ch.policy.consent_documents if d.id == "application_consent")
     assert version_at(doc, dt.date(2026, 3, 1)).version == "1.0"
     assert version_at(doc, dt.date(2025, 3, 1)) is None
-    ev = ch.consents.give(sid, "application_consent", channel="written",
+    ev = ch.consents.give(sid, "application_consent", channel="written", actor_id=cstaff["screening"],
                           at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))
     assert ev.version == "1.0"
     with ch.sessions() as s:
@@ -186,13 +186,13 @@ def test_versions_and_documents(ch, person):
                          ({"document_id": "application_consent", "channel": "fax"}, "CNS-CHANNEL")]:
         args = {"channel": "written", **kwargs}
         with pytest.raises(ConsentError) as info:
-            ch.consents.give(sid, **args)
+            ch.consents.give(sid, **args, actor_id=cstaff["screening"])
         assert info.value.rule == rule
 
 
-def test_consent_events_are_insert_only(ch, person):
+def test_consent_events_are_insert_only(ch, cstaff, person):
     sid = person()
-    ch.consents.give(sid, "application_consent", channel="written")
+    ch.consents.give(sid, "application_consent", channel="written", actor_id=cstaff["screening"])
     ch.consents.withdraw(sid, "application_consent", channel="web")
     ch.consents.opt_out(sid, "marketing", channel="web")
     with ch.sessions() as s:
@@ -225,7 +225,7 @@ def test_consent_operations_are_audited_without_values(ch, cstaff, person):
 def test_receipt_follows_kantara_v1_1(ch, cstaff, person):
     sid = person()
     ch.consents.give(sid, "health_consent", channel="written", evidence_ref="scan/9", actor_id=cstaff["screening"])
-    r = ch.consents.receipt(sid, "health_consent")
+    r = ch.consents.receipt(sid, "health_consent", actor_id=cstaff["screening"])
     for key in ("version", "jurisdiction", "consentTimestamp", "collectionMethod", "consentReceiptID",
                 "publicKey", "language", "piiPrincipalId", "piiControllers", "policyUrl", "services",
                 "sensitive", "spiCat"):
@@ -243,13 +243,13 @@ def test_receipt_follows_kantara_v1_1(ch, cstaff, person):
     assert r["sensitive"] is True and "病歴" in r["spiCat"]
     assert r["hogo"]["status"] == "given" and r["hogo"]["valid"] is True
 
-    ch.consents.give(sid, "application_consent", channel="web")
-    app = ch.consents.receipt(sid, "application_consent")
+    ch.consents.give(sid, "application_consent", channel="web", actor_id=cstaff["screening"])
+    app = ch.consents.receipt(sid, "application_consent", actor_id=cstaff["screening"])
     [p] = app["services"][0]["purposes"]
     assert p["thirdPartyDisclosure"] is True and "CIC" in p["thirdPartyName"]
     assert app["sensitive"] is False
 
     ch.consents.withdraw(sid, "health_consent", channel="web")
-    assert ch.consents.receipt(sid, "health_consent")["hogo"]["status"] == "withdrawn"
+    assert ch.consents.receipt(sid, "health_consent", actor_id=cstaff["screening"])["hogo"]["status"] == "withdrawn"
     with pytest.raises(ConsentError):
-        ch.consents.receipt(sid, "newsletter_consent")
+        ch.consents.receipt(sid, "newsletter_consent", actor_id=cstaff["marketing"])

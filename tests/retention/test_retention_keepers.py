@@ -101,7 +101,8 @@ def test_request_file_goes_the_day_after_three_years_from_closing(h, officer):
     entry = last_audit(h, "requests.dispose_files")
     assert entry.actor_id == officer and entry.reasons == ["RET-DUE", "APPI-22"]
     assert entry.detail == {"as_of": "2029-05-11", "years": 3, "disposed": n_late, "requests": 1,
-                            "events": n_events, "identity_checks": n_checks}
+                            "events": n_events, "identity_checks": n_checks,
+                            "package_folders": 0}  # no disclosure package was built for it
     assert [reason(c).article for c in entry.reasons] == ["APPI Art. 22; Civil Code Art. 143(2)", "APPI Art. 22"]
     assert files.dispose_expired_records(DAY_AFTER, officer) == 0  # idempotent
     # an open request is never disposed of, however old
@@ -137,24 +138,24 @@ def test_program_sets_the_request_file_period(h, officer):
 
 # --- consent evidence ------------------------------------------------------------------------------------
 
-def give(h, sid, at):
-    return h.consents.give(sid, "application_consent", channel="written", at=at)
+def give(h, sid, at, actor):
+    return h.consents.give(sid, "application_consent", channel="written", actor_id=actor, at=at)
 
 
-def test_ended_consent_evidence_goes_three_years_after_its_end_never_in_force(h):
+def test_ended_consent_evidence_goes_three_years_after_its_end_never_in_force(h, officer, staff):
     withdrawn, expired, early, again, in_force = (customer(h) for _ in range(5))
     start = dt.datetime(2026, 4, 10, 10, 0, tzinfo=JST)
     for sid in (withdrawn, expired, early, again, in_force):
-        give(h, sid, start)
+        give(h, sid, start, officer)
     h.consents.withdraw(withdrawn, "application_consent", channel="written", at=LATE_10_MAY)
     h.consents.expire(expired, "application_consent", at=LATE_10_MAY)
     h.consents.withdraw(early, "application_consent", channel="written", at=EARLY_11_MAY)
     h.consents.withdraw(again, "application_consent", channel="written", at=dt.datetime(2026, 4, 20, tzinfo=JST))
-    give(h, again, dt.datetime(2026, 4, 30, tzinfo=JST))  # given again: in force, with an older ended cycle
+    give(h, again, dt.datetime(2026, 4, 30, tzinfo=JST), officer)  # given again: in force, with an older ended cycle
     opted_out, taken_back = customer(h), customer(h)
     h.consents.opt_out(opted_out, "marketing", at=dt.datetime(2026, 4, 10, tzinfo=JST))
     h.consents.opt_out(taken_back, "marketing", at=dt.datetime(2026, 4, 10, tzinfo=JST))
-    h.consents.opt_in(taken_back, "marketing", at=LATE_10_MAY)
+    h.consents.opt_in(taken_back, "marketing", actor_id=staff["marketing"], at=LATE_10_MAY)
 
     evidence = ConsentEvidence(h.policy, h.sessions, read_sessions=h.read_sessions)
     assert evidence.expired_records(DAY_BEFORE) == 0
@@ -194,7 +195,7 @@ def test_sweep_disposes_of_both_and_certifies_the_counts(h, officer):
     closed = request_file(h, officer, LATE_10_MAY)
     kept = request_file(h, officer, EARLY_11_MAY)
     sid = customer(h)
-    give(h, sid, dt.datetime(2026, 4, 10, tzinfo=JST))
+    give(h, sid, dt.datetime(2026, 4, 10, tzinfo=JST), officer)
     h.consents.withdraw(sid, "application_consent", channel="written", at=LATE_10_MAY)
     n_request = rows_of(h, closed)
     files = RequestFiles(h.policy, h.sessions, read_sessions=h.read_sessions)

@@ -5,6 +5,6 @@ question "does this person's consent cover this purpose?" (:class:`hogo.consent.
 :class:`hogo.access.service.ConsentSource`).
 """
 
-from hogo.consent.service import ConsentError, Consents, ConsentState, DocumentConsent
+from hogo.consent.service import ConsentDenied, ConsentError, Consents, ConsentState, DocumentConsent
 
-__all__ = ["ConsentError", "ConsentState", "Consents", "DocumentConsent"]
+__all__ = ["ConsentDenied", "ConsentError", "ConsentState", "Consents", "DocumentConsent"]

@@ -42,3 +42,33 @@ def latest_by(events: Iterable, key: str) -> dict[str, object]:
     for e in sorted(events, key=lambda e: (e.at, e.recorded_at)):
         out[getattr(e, key)] = e
     return out
+
+
+def document_purposes(policy: Policy, document: ConsentDocument) -> frozenset[str]:
+    """The purposes a consent document touches: the ones it names, and those whose items include an item it
+    names (its consent is what lets that item be acquired for them, Art. 20(2) / FIN-GL-5).
+
+    Recipients (``provisions``) and cross-border transfers name no purpose of ours: a provision is made for a
+    purpose the document names, so a document covering only recipients touches none — and no one may record it.
+    """
+    named = set(document.purposes)
+    items = set(document.items)
+    if items:
+        named |= {p.id for p in policy.purposes if items & {i.id for i in policy.items_of(p)}}
+    return frozenset(named)
+
+
+def role_refusal(policy: Policy, role_id: str | None, purposes: Iterable[str]) -> tuple[str, ...]:
+    """Why an actor of ``role_id`` may not start use for ``purposes`` (empty: it may).
+
+    Recording a consent as given, or taking an opt-out back, opens use for the purposes it covers, so it is
+    for staff whose role holds at least one of them (deny by default, Art. 23 access control): a marketing
+    clerk cannot make a credit-bureau consent appear. Unknown or deactivated actor: ACC-ACTOR; a role holding
+    none of the purposes: ACC-ROLE-PURPOSE.
+    """
+    role = next((r for r in policy.roles if r.id == role_id), None) if role_id is not None else None
+    if role is None:
+        return ("ACC-ACTOR",)
+    if not set(role.purposes) & set(purposes):
+        return ("ACC-ROLE-PURPOSE",)
+    return ()

@@ -12,6 +12,21 @@ service. A consent counts only if, on the day it was given, the person did not n
 representative (see :func:`hogo.consent.rules.guardian_needed`) or it was given with
 ``guardian_subject_id``. Without a stored birth date the age is unknown and the consent counts as the
 person's own (the business must then check the age on the form, as the paper process does).
+
+Who may record what (deny by default; the actor's role from the access room, the rule
+:func:`hogo.consent.rules.role_refusal`):
+
+* starting use — a consent *given* (also a legal representative's) or an opt-out *taken back* — is for
+  staff whose role holds at least one purpose the document touches
+  (:func:`hogo.consent.rules.document_purposes`) or the purpose opted back into. Anyone else is refused
+  with :class:`ConsentDenied` (ACC-ACTOR / ACC-ROLE-PURPOSE, naming the document), nothing is written but
+  the refusal's audit entry;
+* stopping use — a *withdrawal*, an *expiry*, an *opt-out* — may be recorded by any staff member who
+  receives the person's wish (or by the system for the person's own act, ``actor_id=None``): stopping must
+  be as easy as consenting (Art. 35, the program's promises); it is audited with the actor all the same;
+* reading the state or a receipt shows a staff member the documents their role touches (need to know, Art.
+  23): which consents a person gave can itself be revealing (a health consent). Opt-outs are shown to every
+  staff member: anyone may record a stop, so anyone may confirm one.
 """
 
 from __future__ import annotations
@@ -25,9 +40,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hogo import clock
 from hogo.access import audit
-from hogo.access.service import ConsentView
+from hogo.access.models import Actor
+from hogo.access.service import AccessDenied, ConsentView
 from hogo.consent.models import ConsentChannel, ConsentEvent, ConsentEventKind, OptOutEvent, OptOutEventKind
-from hogo.consent.rules import age_on, guardian_needed, latest_by, version_at
+from hogo.consent.rules import (
+    age_on,
+    document_purposes,
+    guardian_needed,
+    latest_by,
+    role_refusal,
+    version_at,
+)
 from hogo.db import chunk_size, member_of, unit_of_work
 from hogo.law.era import parse_date_any
 from hogo.policy.models import ConsentDocument, Item, Policy, ValueFormat
@@ -37,6 +60,16 @@ from hogo.vault.service import ShreddedError, Vault, VaultError
 
 class ConsentError(VaultError):
     """Bad input to the consent room (unknown document, nothing to withdraw, opt-out of a non-DM purpose)."""
+
+
+class ConsentDenied(AccessDenied):
+    """The actor may not do this with the document (or purpose) named by ``field`` / ``target``; the refusal
+    is in the audit chain, nothing else was written."""
+
+    def __init__(self, reasons: Iterable[str], audit_seq: int, *, field: str, target: str):
+        super().__init__(list(reasons), audit_seq)
+        self.field, self.target = field, target
+        self.args = (f"access denied: {', '.join(self.reasons)} for {field} {target!r} (audit #{audit_seq})",)
 
 
 @dataclass(frozen=True)
@@ -234,6 +267,22 @@ class Consents:
             raise VaultError(field_name, "VAULT-SUBJECT", "no such subject")
         return subject
 
+    def _role(self, session: Session, actor_id: str | None) -> str | None:
+        """The actor's role, as the access room resolves it: None for an unknown or deactivated actor, or a
+        role the program no longer has."""
+        actor = session.get(Actor, actor_id) if actor_id else None
+        if actor is None or not actor.active or actor.role not in {r.id for r in self.policy.roles}:
+            return None
+        return actor.role
+
+    @staticmethod
+    def _deny(session: Session, action: str, actor_id: str | None, subject_id: str, reasons: tuple[str, ...], *,
+              field: str, target: str, purpose_id: str | None = None,
+              detail: dict[str, str | bool | None] | None = None) -> ConsentDenied:
+        entry = audit.append(session, action=action, allowed=False, actor_id=actor_id, subject_id=subject_id,
+                             purpose_id=purpose_id, reasons=reasons, detail=detail)
+        return ConsentDenied(reasons, entry.seq, field=field, target=target)
+
     @staticmethod
     def _at(at: dt.datetime | None) -> dt.datetime:
         if at is None:
@@ -250,12 +299,14 @@ class Consents:
             raise ConsentError("channel", "CNS-CHANNEL",
                                f"channel must be one of {', '.join(c.value for c in ConsentChannel)}") from None
 
-    def give(self, subject_id: str, document_id: str, version: str | None = None, *, channel: str,
-             evidence_ref: str | None = None, actor_id: str | None = None, guardian_subject_id: str | None = None,
+    def give(self, subject_id: str, document_id: str, version: str | None = None, *, channel: str, actor_id: str,
+             evidence_ref: str | None = None, guardian_subject_id: str | None = None,
              at: dt.datetime | None = None) -> ConsentEvent:
         """Record that the person (or their legal representative) agreed to a document's version.
 
         ``version`` defaults to the version in effect at ``at``; a version not yet in effect is refused.
+        A given consent opens use, so ``actor_id`` is required and its role must hold a purpose the document
+        touches; otherwise :class:`ConsentDenied` (ACC-ACTOR / ACC-ROLE-PURPOSE), audited, nothing recorded.
         """
         doc = _document(self.policy, document_id)
         when = self._at(at)
@@ -268,21 +319,30 @@ class Consents:
             chosen = next((v for v in doc.versions if v.version == version), None)
             if chosen is None or chosen.effective_from > clock.day_of(when):
                 raise ConsentError("version", "CNS-DOCUMENT", "not a version of the document in effect")
+        denied = None
         with unit_of_work(self.sessions) as s:
             self._subject(s, subject_id)
-            if guardian_subject_id is not None and (
-                    guardian_subject_id == subject_id or s.get(Subject, guardian_subject_id) is None):
-                raise ConsentError("guardian_subject_id", "CNS-GUARDIAN",
-                                   "the legal representative must be another registered subject")
-            ev = ConsentEvent(id=new_id(), subject_id=subject_id, document_id=doc.id, version=chosen.version,
-                              event=str(ConsentEventKind.given), at=when, channel=chan, evidence_ref=evidence_ref,
-                              actor_id=actor_id, guardian_subject_id=guardian_subject_id, recorded_at=utcnow())
-            s.add(ev)
-            s.flush()
-            audit.append(s, action="consent.give", allowed=True, actor_id=actor_id, subject_id=subject_id,
-                         reasons=("APPI-18-1",),
-                         detail={"event_id": ev.id, "document_id": doc.id, "version": chosen.version,
-                                 "channel": chan, "guardian": guardian_subject_id is not None})
+            refusal = role_refusal(self.policy, self._role(s, actor_id), document_purposes(self.policy, doc))
+            detail = {"document_id": doc.id, "version": chosen.version, "channel": chan,
+                      "guardian": guardian_subject_id is not None}
+            if refusal:
+                denied = self._deny(s, "consent.give", actor_id, subject_id, refusal, field="document_id",
+                                    target=doc.id, detail=detail)
+            else:
+                if guardian_subject_id is not None and (
+                        guardian_subject_id == subject_id or s.get(Subject, guardian_subject_id) is None):
+                    raise ConsentError("guardian_subject_id", "CNS-GUARDIAN",
+                                       "the legal representative must be another registered subject")
+                ev = ConsentEvent(id=new_id(), subject_id=subject_id, document_id=doc.id, version=chosen.version,
+                                  event=str(ConsentEventKind.given), at=when, channel=chan,
+                                  evidence_ref=evidence_ref, actor_id=actor_id,
+                                  guardian_subject_id=guardian_subject_id, recorded_at=utcnow())
+                s.add(ev)
+                s.flush()
+                audit.append(s, action="consent.give", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                             reasons=("APPI-18-1",), detail={"event_id": ev.id, **detail})
+        if denied:
+            raise denied
         return ev
 
     def _end(self, kind: ConsentEventKind, subject_id: str, document_id: str, *, channel: str,
@@ -312,13 +372,16 @@ class Consents:
 
     def withdraw(self, subject_id: str, document_id: str, *, channel: str, evidence_ref: str | None = None,
                  actor_id: str | None = None, at: dt.datetime | None = None) -> ConsentEvent:
-        """The person takes their consent back: from now on it covers nothing (its history stays)."""
+        """The person takes their consent back: from now on it covers nothing (its history stays).
+
+        A stop: any staff member who receives the person's wish may record it, whatever their role (Art. 35:
+        stopping must be easy); audited with the actor."""
         return self._end(ConsentEventKind.withdrawn, subject_id, document_id, channel=channel,
                          evidence_ref=evidence_ref, actor_id=actor_id, at=at)
 
     def expire(self, subject_id: str, document_id: str, *, channel: str = "written", evidence_ref: str | None = None,
                actor_id: str | None = None, at: dt.datetime | None = None) -> ConsentEvent:
-        """A consent ends without the person's act (term ended, superseded form)."""
+        """A consent ends without the person's act (term ended, superseded form); a stop, so any staff."""
         return self._end(ConsentEventKind.expired, subject_id, document_id, channel=channel,
                          evidence_ref=evidence_ref, actor_id=actor_id, at=at)
 
@@ -332,51 +395,93 @@ class Consents:
                                "opt-outs apply only to direct-marketing purposes (use a suspension request)")
         when = self._at(at)
         chan = self._channel(channel)
+        action = f"consent.{'opt_out' if kind is OptOutEventKind.opted_out else 'opt_in'}"
+        denied = None
         with unit_of_work(self.sessions) as s:
             self._subject(s, subject_id)
-            ev = OptOutEvent(id=new_id(), subject_id=subject_id, purpose_id=purpose_id, event=str(kind), at=when,
-                             channel=chan, evidence_ref=evidence_ref, actor_id=actor_id, recorded_at=utcnow())
-            s.add(ev)
-            s.flush()
-            audit.append(s, action=f"consent.{'opt_out' if kind is OptOutEventKind.opted_out else 'opt_in'}",
-                         allowed=True, actor_id=actor_id, subject_id=subject_id, purpose_id=purpose_id,
-                         reasons=("ACC-OPTED-OUT",) if kind is OptOutEventKind.opted_out else ("ACC-ALLOWED",),
-                         detail={"event_id": ev.id, "channel": chan})
+            refusal = () if kind is OptOutEventKind.opted_out else role_refusal(
+                self.policy, self._role(s, actor_id), (purpose_id,))
+            if refusal:
+                denied = self._deny(s, action, actor_id, subject_id, refusal, field="purpose", target=purpose_id,
+                                    purpose_id=purpose_id, detail={"channel": chan})
+            else:
+                ev = OptOutEvent(id=new_id(), subject_id=subject_id, purpose_id=purpose_id, event=str(kind), at=when,
+                                 channel=chan, evidence_ref=evidence_ref, actor_id=actor_id, recorded_at=utcnow())
+                s.add(ev)
+                s.flush()
+                audit.append(s, action=action, allowed=True, actor_id=actor_id, subject_id=subject_id,
+                             purpose_id=purpose_id,
+                             reasons=("ACC-OPTED-OUT",) if kind is OptOutEventKind.opted_out else ("ACC-ALLOWED",),
+                             detail={"event_id": ev.id, "channel": chan})
+        if denied:
+            raise denied
         return ev
 
     def opt_out(self, subject_id: str, purpose_id: str, *, channel: str = "web", evidence_ref: str | None = None,
                 actor_id: str | None = None, at: dt.datetime | None = None) -> OptOutEvent:
         """Stop use for a direct-marketing purpose (DM refusal); other purposes are refused with
-        CNS-NOT-DIRECT-MARKETING — they are stopped by a suspension request (Art. 35), not here."""
+        CNS-NOT-DIRECT-MARKETING — they are stopped by a suspension request (Art. 35), not here.
+
+        A stop: any staff member who receives the person's wish may record it, whatever their role."""
         return self._opt(OptOutEventKind.opted_out, subject_id, purpose_id, channel=channel,
                          evidence_ref=evidence_ref, actor_id=actor_id, at=at)
 
-    def opt_in(self, subject_id: str, purpose_id: str, *, channel: str = "web", evidence_ref: str | None = None,
-               actor_id: str | None = None, at: dt.datetime | None = None) -> OptOutEvent:
-        """The person takes an opt-out back."""
+    def opt_in(self, subject_id: str, purpose_id: str, *, actor_id: str, channel: str = "web",
+               evidence_ref: str | None = None, at: dt.datetime | None = None) -> OptOutEvent:
+        """The person takes an opt-out back. That restarts direct marketing, so like giving consent it is for
+        staff whose role holds the purpose (else :class:`ConsentDenied`, audited, nothing recorded)."""
         return self._opt(OptOutEventKind.opted_in, subject_id, purpose_id, channel=channel,
                          evidence_ref=evidence_ref, actor_id=actor_id, at=at)
 
     # --- reading --------------------------------------------------------------------------------------------
 
-    def current_state(self, subject_id: str) -> ConsentState:
+    def _refuse_reader(self, action: str, actor_id: str, subject_id: str, reasons: tuple[str, ...], *,
+                       field: str, target: str) -> ConsentDenied:
+        with unit_of_work(self.sessions) as s:
+            return self._deny(s, action, actor_id, subject_id, reasons, field=field, target=target)
+
+    def current_state(self, subject_id: str, *, actor_id: str) -> ConsentState:
+        """The person's state as the actor may see it (:func:`visible_state`); an unknown or deactivated actor
+        is refused (ACC-ACTOR, audited)."""
         with (self.read_sessions or self.sessions)() as s:
             self._subject(s, subject_id)
-            return self.state(s, subject_id)
+            role = self._role(s, actor_id)
+            state = self.state(s, subject_id) if role is not None else None
+        if state is None:
+            raise self._refuse_reader("consent.state", actor_id, subject_id, ("ACC-ACTOR",), field="actor_id",
+                                      target=actor_id)
+        return visible_state(self.policy, state, role)
 
-    def receipt(self, subject_id: str, document_id: str) -> dict:
-        """A Kantara Consent Receipt (v1.1) for the person's latest consent to the document."""
+    def receipt(self, subject_id: str, document_id: str, *, actor_id: str) -> dict:
+        """A Kantara Consent Receipt (v1.1) for the person's latest consent to the document — for staff whose
+        role touches the document (else :class:`ConsentDenied`, audited, before saying whether one exists)."""
         from hogo.consent.receipts import build_receipt
 
         doc = _document(self.policy, document_id)
         with (self.read_sessions or self.sessions)() as s:
             self._subject(s, subject_id)
-            events = s.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id,
-                                                          ConsentEvent.document_id == doc.id)
-                               .order_by(ConsentEvent.at, ConsentEvent.recorded_at)).all()
-            given = [e for e in events if e.event == ConsentEventKind.given]
-            if not given:
-                raise ConsentError("document_id", "CNS-NOT-GIVEN", "the person never consented to this document")
-            state = self.state(s, subject_id)
+            refusal = role_refusal(self.policy, self._role(s, actor_id), document_purposes(self.policy, doc))
+            if not refusal:
+                events = s.scalars(select(ConsentEvent).where(ConsentEvent.subject_id == subject_id,
+                                                              ConsentEvent.document_id == doc.id)
+                                   .order_by(ConsentEvent.at, ConsentEvent.recorded_at)).all()
+                given = [e for e in events if e.event == ConsentEventKind.given]
+                if not given:
+                    raise ConsentError("document_id", "CNS-NOT-GIVEN", "the person never consented to this document")
+                state = self.state(s, subject_id)
+        if refusal:
+            raise self._refuse_reader("consent.receipt", actor_id, subject_id, refusal, field="document_id",
+                                      target=doc.id)
         held = next((d for d in state.documents if d.document_id == doc.id), None)
         return build_receipt(self.policy, doc, given[-1], events[-1], held)
+
+
+def visible_state(policy: Policy, state: ConsentState, role: str | None) -> ConsentState:
+    """``state`` cut to what a member of staff of ``role`` needs to know: the documents their role touches
+    (and what those cover), and every opt-out — any staff member may record a stop, so may confirm one."""
+    shown = tuple(d for d in state.documents if not role_refusal(
+        policy, role, document_purposes(policy, _document(policy, d.document_id))))
+    valid = [d for d in shown if d.valid]
+    return ConsentState(state.subject_id, shown, state.opted_out,
+                        frozenset(p for d in valid for p in d.purposes) - state.opted_out,
+                        frozenset(p for d in valid for p in d.provisions))
