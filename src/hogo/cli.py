@@ -22,7 +22,9 @@ from hogo.cli_support import (
     KeyFileOption,
     OutputFormat,
     PolicyOption,
+    cli_session,
     err,
+    fail,
     load_or_exit,
     open_cli,
     out,
@@ -230,9 +232,8 @@ def init(
     else:
         KeyRing.generate().save(key_file)
         out.print(f"wrote master key {key_file} (mode 600) — back it up: without it the data cannot be read")
-    hogo = open_cli(policy, database, key_file)
-    out.print(f"database ready: {hogo.engine.url.render_as_string(hide_password=True)}")
-    hogo.close()
+    with cli_session(policy, database, key_file) as hogo:
+        out.print(f"database ready: {hogo.engine.url.render_as_string(hide_password=True)}")
 
 
 @actors_app.command("create")
@@ -246,18 +247,11 @@ def actors_create(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Register an actor with a role; the API token is printed once and stored only as a hash."""
-    from hogo.vault.service import VaultError
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         actor = hogo.access.create_actor(name, role, department)
-    except VaultError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-    out.print(f"actor {actor.name} ({actor.role}) id={actor.id}")
-    if token:
-        out.print(f"token (shown once): {hogo.access.issue_token(actor.id)}", highlight=False)
-    hogo.close()
+        out.print(f"actor {actor.name} ({actor.role}) id={actor.id}")
+        if token:
+            out.print(f"token (shown once): {hogo.access.issue_token(actor.id)}", highlight=False)
 
 
 @actors_app.command("token")
@@ -272,14 +266,12 @@ def actors_token(
 
     from hogo.access.models import Actor
 
-    hogo = open_cli(policy, database, key_file)
-    with hogo.sessions() as s:
-        actor_id = s.scalar(select(Actor.id).where(Actor.name == name))
-    if actor_id is None:
-        err.print(f"[red]error[/red] no actor named {name!r}", highlight=False)
-        raise typer.Exit(1)
-    out.print(f"token (shown once): {hogo.access.issue_token(actor_id)}", highlight=False)
-    hogo.close()
+    with cli_session(policy, database, key_file) as hogo:
+        with hogo.sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == name))
+        if actor_id is None:
+            fail(ValueError(f"no actor named {name!r}"))
+        out.print(f"token (shown once): {hogo.access.issue_token(actor_id)}", highlight=False)
 
 
 @audit_app.command("verify")
@@ -289,9 +281,8 @@ def audit_verify(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Check every entry's hash and link; names the first broken entry. Exit 1 if the chain is broken."""
-    hogo = open_cli(policy, database, key_file)
-    result = hogo.audit_verify()
-    hogo.close()
+    with cli_session(policy, database, key_file) as hogo:
+        result = hogo.audit_verify()
     if result.ok:
         out.print(f"audit chain ok: {result.count} entries")
         return
@@ -308,15 +299,14 @@ def audit_export(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Write the chain as JSON Lines (identifiers and item names only) for offline verification."""
-    hogo = open_cli(policy, database, key_file)
-    if output is None:
-        hogo.audit_export(sys.stdout)
-    else:
+    with cli_session(policy, database, key_file) as hogo:
+        if output is None:
+            hogo.audit_export(sys.stdout)
+            return
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as fh:
             count = hogo.audit_export(fh)
-        out.print(f"wrote {count} entries to {output}")
-    hogo.close()
+    out.print(f"wrote {count} entries to {output}")
 
 
 @keys_app.command("rotate")
@@ -328,11 +318,10 @@ def keys_rotate(
     """Add a new master key to the key file and re-wrap every data key under it."""
     from hogo.vault.crypto import KeyRing
 
-    hogo = open_cli(policy, database, key_file)
-    rotated = KeyRing.load(key_file).add_master()
-    rotated.save(key_file, overwrite=True)
-    count = hogo.rotate_master_key(rotated)
-    hogo.close()
+    with cli_session(policy, database, key_file) as hogo:
+        rotated = KeyRing.load(key_file).add_master()
+        rotated.save(key_file, overwrite=True)
+        count = hogo.rotate_master_key(rotated)
     out.print(f"new master key {rotated.current_id}; re-wrapped {count} data key(s)")
 
 
@@ -371,35 +360,28 @@ def import_file(
     from hogo.access.service import AccessDenied
     from hogo.vault.models import Source
 
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file, MappingError, AccessDenied, ImportRejected, ImportAborted) as hogo:
         with hogo.sessions() as s:
             actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
         if actor_id is None:
             raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
-        try:
-            spec = load_mapping(mapping, hogo.policy)
-            total = count_rows(csv_path, spec)
-            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(), console=out) as bar:
-                task = bar.add_task(f"importing {csv_path.name}", total=total)
-                report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose,
-                                    source=Source(source), channel=channel, consent_ref=consent_ref,
-                                    provider=provider, chunk=chunk, strict=strict,
-                                    progress=lambda done: bar.update(task, completed=done))
-        except (MappingError, AccessDenied, ImportRejected, ImportAborted) as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-        out.print(f"imported {report.subjects} subjects, {report.records} records in {report.chunks} chunk(s), "
-                  f"{report.rows_per_second:,.0f} rows/s; rejected {report.rejected_rows} row(s)")
-        if rejects and report.rejected:
-            with rejects.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["row", "column", "rule", "message"])
-                writer.writerows([r.row, r.column or "", r.rule, r.message] for r in report.rejected)
-            out.print(f"rejections written to {rejects}")
-    finally:
-        hogo.close()
+        spec = load_mapping(mapping, hogo.policy)
+        total = count_rows(csv_path, spec)
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=out) as bar:
+            task = bar.add_task(f"importing {csv_path.name}", total=total)
+            report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose,
+                                source=Source(source), channel=channel, consent_ref=consent_ref,
+                                provider=provider, chunk=chunk, strict=strict,
+                                progress=lambda done: bar.update(task, completed=done))
+    out.print(f"imported {report.subjects} subjects, {report.records} records in {report.chunks} chunk(s), "
+              f"{report.rows_per_second:,.0f} rows/s; rejected {report.rejected_rows} row(s)")
+    if rejects and report.rejected:
+        with rejects.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["row", "column", "rule", "message"])
+            writer.writerows([r.row, r.column or "", r.rule, r.message] for r in report.rejected)
+        out.print(f"rejections written to {rejects}")
 
 
 @app.command("serve")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -60,6 +62,40 @@ def open_cli(policy: Path, database: str | None, key_file: Path):
         fail(exc)
 
 
+def domain_errors() -> tuple[type[Exception], ...]:
+    """The rooms' bad-input errors: each names field and rule (or reason code) and never a value, so its text
+    is safe to print as it is."""
+    from hogo.connectors.service import ConnectorError
+    from hogo.law.requests import TransitionError
+    from hogo.vault.service import VaultError  # also ConsentError, ReceiptRefused
+
+    return VaultError, ConnectorError, TransitionError
+
+
+@contextmanager
+def clear_errors(*errors: type[Exception], code: int = 1,
+                 report: Callable[[Exception, int], NoReturn] | None = None) -> Iterator[None]:
+    """Turn the listed errors into one clear line and exit ``code`` (``report`` prints it; default :func:`fail`)."""
+    try:
+        yield
+    except errors as exc:
+        (report or fail)(exc, code)
+
+
+@contextmanager
+def cli_session(policy: Path, database: str | None, key_file: Path, *also: type[Exception],
+                code: int = 1) -> Iterator:
+    """``with cli_session(...) as hogo:`` — the facade, opened as :func:`open_cli` opens it; the rooms' domain
+    errors (and ``also``) end the command with one clear line and exit ``code``; the facade is always closed,
+    so a failed command leaves no connection or half-open session behind."""
+    hogo = open_cli(policy, database, key_file)
+    try:
+        with clear_errors(*domain_errors(), *also, code=code):
+            yield hogo
+    finally:
+        hogo.close()
+
+
 def parse_date(text: str) -> dt.date:
     """ISO, 2026/4/1, 2026年4月1日 or 令和8年4月1日."""
     from hogo.law.era import parse_date_any
@@ -74,7 +110,8 @@ def optional_date(text: str | None) -> dt.date | None:
     return None if text is None else parse_date(text)
 
 
-def fail(exc: Exception) -> NoReturn:
-    """One red line (the error names field and rule, never a value) and exit 1."""
+def fail(exc: Exception, code: int = 1) -> NoReturn:
+    """One red line (the error names field and rule, never a value) and exit ``code`` (1 unless a command's
+    exit 1 already means something else)."""
     err.print(f"[red]error[/red] {exc}", highlight=False)
-    raise typer.Exit(1) from None
+    raise typer.Exit(code) from None

@@ -12,14 +12,18 @@ Heavy imports (Polars, the engine) happen inside the commands so ``hogo --help``
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
+
+from hogo.cli_support import clear_errors
 
 __all__ = ["anonymize_app", "pseudonymize_app", "synthetic_customers"]
 
@@ -59,8 +63,8 @@ ActorOpt = Annotated[str | None, typer.Option("--actor", help="who runs it (for 
 FmtOpt = Annotated[Fmt, typer.Option("--format", help="table for people, json for machines")]
 
 
-def _fail(exc: Exception) -> None:
-    """Print a spec / standards / policy error (field, rule, line) and exit 1 — never a value."""
+def _fail(exc: Exception, code: int = 1) -> NoReturn:
+    """Print a spec / standards / policy error (field, rule, line) and exit ``code`` — never a value."""
     problems = getattr(exc, "problems", None)
     if problems is not None:
         for p in problems:
@@ -68,18 +72,28 @@ def _fail(exc: Exception) -> None:
                       soft_wrap=True)
     else:
         err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
-def _anonymizer(policy: Path, database: str | None):
+def _clear(*errors: type[Exception]):
+    """The listed errors (spec, standards, policy: all name field, rule and line) as :func:`_fail` prints them."""
+    return clear_errors(*errors, report=_fail)
+
+
+@contextmanager
+def _anonymizer(policy: Path, database: str | None) -> Iterator:
+    """The anonymizer on the program's database (no master key needed); its engine is always released."""
     from hogo.anonymize.service import Anonymizer
     from hogo.db import make_engine, migrate, session_factory
     from hogo.policy.loader import load
 
     loaded = load(policy)
     engine = make_engine(database)
-    migrate(engine)
-    return Anonymizer(loaded.policy, session_factory(engine)), engine
+    try:
+        migrate(engine)
+        yield Anonymizer(loaded.policy, session_factory(engine))
+    finally:
+        engine.dispose()
 
 
 def _report(created, fmt: Fmt) -> None:
@@ -134,19 +148,12 @@ def anonymize_run(spec: SpecArg, input: InputOpt, output: OutputOpt, table: Tabl
                   fmt: FmtOpt = Fmt.table) -> None:
     """Apply the five processing standards (Rules 34(1)–(5)) and write the set, its manifest and its record."""
     from hogo.anonymize.service import read_input
-    from hogo.anonymize.spec import SpecError, load_spec
-    from hogo.anonymize.standards import StandardsError
-    from hogo.policy.loader import PolicyError
+    from hogo.anonymize.spec import load_spec
 
-    try:
+    with _clear(ValueError):  # SpecError, StandardsError and PolicyError are ValueErrors
         loaded = load_spec(spec)
-        anonymizer, engine = _anonymizer(policy, database)
-        try:
+        with _anonymizer(policy, database) as anonymizer:
             created = anonymizer.anonymize(loaded, read_input(input, table=table), output, actor_id=actor)
-        finally:
-            engine.dispose()
-    except (SpecError, StandardsError, PolicyError, ValueError) as exc:
-        _fail(exc)
     _report(created, fmt)
 
 
@@ -160,20 +167,13 @@ def pseudonymize_run(spec: SpecArg, input: InputOpt, output: OutputOpt,
                      actor: ActorOpt = None, fmt: FmtOpt = Fmt.table) -> None:
     """Apply Rules 31(1)–(3): keyed tokens, codes and card / account numbers deleted; key kept apart."""
     from hogo.anonymize.service import read_input
-    from hogo.anonymize.spec import SpecError, load_spec
-    from hogo.anonymize.standards import StandardsError
-    from hogo.policy.loader import PolicyError
+    from hogo.anonymize.spec import load_spec
 
-    try:
+    with _clear(ValueError):  # SpecError, StandardsError and PolicyError are ValueErrors
         loaded = load_spec(spec)
-        anonymizer, engine = _anonymizer(policy, database)
-        try:
+        with _anonymizer(policy, database) as anonymizer:
             created = anonymizer.pseudonymize(loaded, read_input(input, table=table), output, key_file=key_file,
                                               mapping_out=mapping_out, actor_id=actor)
-        finally:
-            engine.dispose()
-    except (SpecError, StandardsError, PolicyError, ValueError) as exc:
-        _fail(exc)
     _report(created, fmt)
 
 
@@ -183,11 +183,11 @@ def anonymize_verify(file: Annotated[Path, typer.Argument(help="a processed file
                      fmt: FmtOpt = Fmt.table) -> None:
     """Re-check k, l and t on any file against the spec's privacy model; exit 1 if it does not hold."""
     from hogo.anonymize.service import read_input
-    from hogo.anonymize.spec import SpecError, load_spec
-    from hogo.anonymize.standards import StandardsError, privacy_model
+    from hogo.anonymize.spec import load_spec
+    from hogo.anonymize.standards import privacy_model
     from hogo.anonymize.verify import verify
 
-    try:
+    with _clear(ValueError):  # SpecError and StandardsError are ValueErrors
         loaded = load_spec(spec)
         if loaded.spec.privacy is None:
             raise loaded.error(("privacy",), "verification needs a privacy model (rule: Rules 34(5))")
@@ -200,8 +200,6 @@ def anonymize_verify(file: Annotated[Path, typer.Argument(help="a processed file
         sens = loaded.spec.columns.sensitive[0] if loaded.spec.columns.sensitive else None
         model = privacy_model(loaded)
         v = verify(frame, quasi, sens, model)
-    except (SpecError, StandardsError, ValueError) as exc:
-        _fail(exc)
     row = {"file": str(file), "rows": frame.height, "k": v.k, "l_distinct": v.l_distinct,
            "recursive_cl_ok": v.recursive_cl_ok, "t": v.t, "classes": v.classes, "suppressed": v.suppressed,
            "ok": v.ok, "required": {"k": model.k, "l": model.l, "t": model.t}}
@@ -226,18 +224,9 @@ def anonymize_verify(file: Annotated[Path, typer.Argument(help="a processed file
 
 def _provide(file: Path, recipient: str, basis: str | None, statement_given: bool, statement_method: str | None,
              method: str | None, policy: Path, database: str | None, actor: str | None, fmt: Fmt) -> None:
-    from hogo.anonymize.standards import StandardsError
-    from hogo.policy.loader import PolicyError
-
-    try:
-        anonymizer, engine = _anonymizer(policy, database)
-        try:
-            outcome = anonymizer.provide_file(file, recipient=recipient, basis=basis, statement_given=statement_given,
-                                              statement_method=statement_method, method=method, actor_id=actor)
-        finally:
-            engine.dispose()
-    except (StandardsError, PolicyError, ValueError) as exc:
-        _fail(exc)
+    with _clear(ValueError), _anonymizer(policy, database) as anonymizer:  # StandardsError, PolicyError too
+        outcome = anonymizer.provide_file(file, recipient=recipient, basis=basis, statement_given=statement_given,
+                                          statement_method=statement_method, method=method, actor_id=actor)
     d = outcome.decision
     if fmt is Fmt.json:
         out.print_json(json.dumps({"allowed": d.allowed, "reasons": list(d.reasons), "requirement": d.requirement,
@@ -280,14 +269,10 @@ def anonymize_publish(record_id: Annotated[str, typer.Argument(help="the creatio
                       policy: PolicyOpt = Path("hogo.yaml"), database: DbOpt = None, actor: ActorOpt = None) -> None:
     """Record that the items contained (Act 43(3)) — and with --method the provision method (43(4)) — are published."""
     from hogo.anonymize.standards import StandardsError
+    from hogo.policy.loader import PolicyError
 
-    anonymizer, engine = _anonymizer(policy, database)
-    try:
+    with _clear(StandardsError, PolicyError), _anonymizer(policy, database) as anonymizer:
         row = anonymizer.publish(record_id, method=method, actor_id=actor)
-    except StandardsError as exc:
-        _fail(exc)
-    finally:
-        engine.dispose()
     out.print(f"published items of {row.dataset} on {row.published_on}"
               + (f"; method on {row.method_published_on}" if method else ""))
 
@@ -295,11 +280,10 @@ def anonymize_publish(record_id: Annotated[str, typer.Argument(help="the creatio
 @anonymize_app.command("list")
 def anonymize_list(policy: PolicyOpt = Path("hogo.yaml"), database: DbOpt = None) -> None:
     """The creation records of processed data sets."""
-    anonymizer, engine = _anonymizer(policy, database)
-    try:
+    from hogo.policy.loader import PolicyError
+
+    with _clear(PolicyError), _anonymizer(policy, database) as anonymizer:
         rows = anonymizer.datasets()
-    finally:
-        engine.dispose()
     t = Table(title="processed data sets")
     for col in ("record", "dataset", "kind", "created", "rows", "published", "output"):
         t.add_column(col, overflow="fold")

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from hogo.cli_support import DatabaseOption, KeyFileOption, err, open_cli, out
+from hogo.cli_support import DatabaseOption, KeyFileOption, cli_session, out
 
 records_app = typer.Typer(help="The law-kept records: provision (Art. 29), receipt (Art. 30), personal-related "
                                "information (Art. 31).", no_args_is_help=True)
@@ -55,11 +55,9 @@ def provide(
 
     from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
-    from hogo.vault.service import VaultError
 
     refs = _read_refs(subjects, column)
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file, AccessDenied) as hogo:
         with hogo.sessions() as s:
             actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
         if actor_id is None:
@@ -69,30 +67,24 @@ def provide(
         provided = records = 0
         refused: Counter[str] = Counter()
         started = time.perf_counter()
-        try:
-            ids = list(dict.fromkeys(  # a person listed twice (by id and by ref) is provided once
-                hogo.provision.subject_ids_for(refs, list(target.subject_types) if target else ())))
-            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(), console=out) as bar:
-                task = bar.add_task(f"providing to {recipient}", total=len(ids))
-                for start in range(0, len(ids), chunk):
-                    part = ids[start:start + chunk]
-                    result = hogo.provision.provide(actor_id, part, recipient, wanted, purpose_id=purpose,
-                                                    basis=basis, justification=justification, method=method)
-                    provided += len(result.provided)
-                    records += result.records
-                    refused.update(code for codes in result.refused.values() for code in codes[:1])
-                    bar.advance(task, len(part))
-        except (AccessDenied, VaultError) as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
-            raise typer.Exit(1) from None
+        ids = list(dict.fromkeys(  # a person listed twice (by id and by ref) is provided once
+            hogo.provision.subject_ids_for(refs, list(target.subject_types) if target else ())))
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=out) as bar:
+            task = bar.add_task(f"providing to {recipient}", total=len(ids))
+            for start in range(0, len(ids), chunk):
+                part = ids[start:start + chunk]
+                result = hogo.provision.provide(actor_id, part, recipient, wanted, purpose_id=purpose,
+                                                basis=basis, justification=justification, method=method)
+                provided += len(result.provided)
+                records += result.records
+                refused.update(code for codes in result.refused.values() for code in codes[:1])
+                bar.advance(task, len(part))
         seconds = time.perf_counter() - started
         out.print(f"provided {provided} of {len(ids)} subject(s) to {recipient}, {records} record(s), "
                   f"in {seconds:.1f}s")
         for code, n in refused.most_common():
             out.print(f"  refused {n}: {code}", highlight=False)
-    finally:
-        hogo.close()
 
 
 @records_app.command("export")
@@ -112,11 +104,8 @@ def export(
             day = parse_date_any(since)
         except ValueError:
             raise typer.BadParameter("not a date (2026-04-01, 2026/4/1 or 令和8年4月1日)", param_hint="--since") from None
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as fh:
             count = hogo.provision.export_records(fh, since=day)
-        out.print(f"wrote {count} record(s) to {output}")
-    finally:
-        hogo.close()
+    out.print(f"wrote {count} record(s) to {output}")

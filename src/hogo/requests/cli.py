@@ -13,15 +13,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, fail, open_cli, out
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, fail, out
 from hogo.cli_support import OutputFormat as Format
 
 app = typer.Typer(help="Data-subject requests: the deadline queue, a request's history, decisions, packages.",
                   no_args_is_help=True)
-
-
-def _open(policy: Path, database: str | None, key_file: Path):
-    return open_cli(policy, database, key_file)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -33,10 +29,6 @@ def _date(text: str | None) -> dt.date | None:
         return parse_date_any(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (2026-04-01, 2026/4/1, 令和8年4月1日)") from None
-
-
-def _fail(exc: Exception) -> None:
-    fail(exc)
 
 
 def _json(data: object) -> None:
@@ -53,11 +45,8 @@ def list_command(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """The queue: open requests by the deadline that matters now (overdue first). Exit 1 if any is overdue."""
-    hogo = _open(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         entries = hogo.requests.queue(_date(as_of), remind_business_days=remind)
-    finally:
-        hogo.close()
     if fmt is Format.json:
         _json([e.to_dict() for e in entries])
     else:
@@ -83,15 +72,8 @@ def show(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """One request: deadlines, fee, decision with its grounds, its history and identity checks."""
-    from hogo.vault.service import VaultError
-
-    hogo = _open(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         view = hogo.requests.show(request_id)
-    except VaultError as exc:
-        _fail(exc)
-    finally:
-        hogo.close()
     if fmt is Format.json:
         _json(view.to_dict())
         return
@@ -140,20 +122,14 @@ def decide(
     from sqlalchemy import select
 
     from hogo.access.models import Actor
-    from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         with hogo.read_sessions() as s:
             actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
         if actor_id is None:
-            _fail(ValueError(f"no active actor named {actor!r}"))
+            fail(ValueError(f"no active actor named {actor!r}"))
         view = hogo.requests.decide(actor_id, request_id, outcome, ground or [], alternative_measures=alternative,
                                     decided_on=_date(on))
-    except VaultError as exc:
-        _fail(exc)
-    finally:
-        hogo.close()
     out.print(f"{view.id} {view.state}: {view.outcome} [{', '.join(view.reasons)}] notice due {view.notice_due_on}",
               highlight=False)
     for item, why in view.retained.items():
@@ -179,23 +155,16 @@ def package(
     from sqlalchemy import select
 
     from hogo.access.models import Actor
-    from hogo.connectors.service import ConnectorError
-    from hogo.vault.service import VaultError
 
-    hogo = _open(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         actor_id = None
         if actor is not None:
             with hogo.read_sessions() as s:
                 actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
             if actor_id is None:
-                _fail(ValueError(f"no active actor named {actor!r}"))
+                fail(ValueError(f"no active actor named {actor!r}"))
         files = hogo.requests.package(request_id, out_dir=out_dir, actor_id=actor_id)
         manifest = json.loads(files["manifest"].read_text(encoding="utf-8"))
-    except (VaultError, ConnectorError) as exc:
-        _fail(exc)
-    finally:
-        hogo.close()
     if fmt is Format.json:
         _json(manifest)
         return

@@ -16,9 +16,9 @@ from hogo.cli_support import (
     DatabaseOption,
     KeyFileOption,
     PolicyOption,
+    cli_session,
     err,
     fail,
-    open_cli,
     optional_date,
     out,
 )
@@ -48,11 +48,8 @@ def plan(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """What will be disposed of in the next N days, by rule and item (nothing is changed)."""
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         p = hogo.retention.plan(optional_date(as_of), days)
-    finally:
-        hogo.close()
     table = Table(title=f"retention plan {p.as_of} → {p.until}")
     for col in ("rule", "item", "due now", f"due within {days} days", "held"):
         table.add_column(col, justify="right" if col not in ("rule", "item") else "left")
@@ -74,8 +71,7 @@ def sweep(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Dispose of every record whose retention has ended (resumes an interrupted sweep first)."""
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file, ValueError) as hogo:
         dry = hogo.retention.default_dry_run() if execute is None else not execute
         if dry and execute is None:
             out.print("first sweep of this database: dry run (nothing is changed); re-run with --execute")
@@ -91,10 +87,6 @@ def sweep(
                            disposed=bar.tasks[tasks[t.unit]].fields["disposed"] + t.disposed)
 
             result = hogo.retention.sweep(optional_date(as_of), dry_run=dry, actor_id=actor, progress=tick)
-    except ValueError as exc:
-        hogo.close()
-        fail(exc)
-    hogo.close()
     table = Table(title=("dry run: would dispose of" if dry else f"sweep {result.sweep_id}") + f" (as of {result.as_of})")
     table.add_column("rule")
     table.add_column("records", justify="right")
@@ -119,15 +111,8 @@ def event(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Record an event a retention period counts from (contract dates come from the engagements)."""
-    from hogo.vault.service import VaultError
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file, LookupError) as hogo:
         hogo.retention.record_event(subject, name, optional_date(on), actor_id=actor)
-    except (VaultError, LookupError) as exc:
-        fail(exc)
-    finally:
-        hogo.close()
     out.print(f"recorded {name} on {optional_date(on)}")
 
 
@@ -140,11 +125,8 @@ def accuracy(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Subjects whose key items were not confirmed within the program's period (Art. 22 accuracy)."""
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         rows = hogo.retention.unconfirmed(optional_date(as_of), limit=limit)
-    finally:
-        hogo.close()
     table = Table(title="items to re-confirm (APPI Art. 22)")
     for col in ("subject", "item", "last confirmed", "period (months)"):
         table.add_column(col)
@@ -166,16 +148,9 @@ def hold_add(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Place a legal hold on a subject or one record."""
-    from hogo.vault.service import VaultError
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         hold = hogo.retention.add_hold(reason=reason, actor_id=actor, subject_id=subject, record_id=record,
                                        until=optional_date(until))
-    except VaultError as exc:
-        fail(exc)
-    finally:
-        hogo.close()
     out.print(f"hold {hold.id} placed")
 
 
@@ -189,15 +164,8 @@ def hold_release(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Release a legal hold; disposal of what is due resumes at the next sweep."""
-    from hogo.vault.service import VaultError
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         hogo.retention.release_hold(hold_id, actor_id=actor, reason=reason)
-    except VaultError as exc:
-        fail(exc)
-    finally:
-        hogo.close()
     out.print(f"hold {hold_id} released")
 
 
@@ -209,12 +177,8 @@ def hold_list(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Legal holds with who placed them and why."""
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         holds = hogo.retention.holds(active_on=clock.today() if active else None)
-    finally:
-        hogo.close()
     for h in holds:  # one line per hold, so that ids stay whole for copy and paste
         scope = f"subject {h.subject_id}" if h.subject_id else f"record {h.record_id}"
         released = f" released {h.released_at:%Y-%m-%d} by {h.released_by}" if h.released_at else ""
@@ -233,10 +197,7 @@ def certificates_export(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Export disposal certificates as CSV (all sweeps, or one) or as a readable Japanese HTML page."""
-    from hogo.vault.service import VaultError
-
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         if fmt is CertificateFormat.html and sweep_id is None:
             sweeps = hogo.retention.sweeps()
             if not sweeps:
@@ -252,9 +213,5 @@ def certificates_export(
         finally:
             if output:
                 fh.close()
-    except VaultError as exc:
-        fail(exc)
-    finally:
-        hogo.close()
     if output:
         out.print(f"wrote {n} certificate line(s) to {output}")

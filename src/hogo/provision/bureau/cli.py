@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hogo import clock
-from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, load_or_exit, open_cli
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, load_or_exit
 
 app = typer.Typer(help="Credit bureaus: inspection of inquiries and registrations, registration periods.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -64,20 +64,12 @@ def report(
 ) -> None:
     """The periodic inspection report: improper inquiries, applications above the threshold never inquired,
     contracts not registered, registrations past their period. Exit 1 if anything was found."""
-    from hogo.vault.service import VaultError
-
     default_from, default_to = _previous_month(clock.today())
     start = _date(period_from, "from") or default_from
     end = _date(period_to, "to") or default_to
     check = _date(as_of, "as-of")
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file, code=2) as hogo:  # exit 1 means "findings" here
         rep = hogo.bureaus.inspection_report(start, end, as_of=check)
-    except VaultError as exc:
-        err.print(f"[red]error[/red] {exc.field}: {exc.message} [{exc.rule}]", highlight=False)
-        raise typer.Exit(2) from None
-    finally:
-        hogo.close()
     rows = rep.rows()
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:

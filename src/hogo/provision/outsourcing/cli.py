@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, open_cli, parse_date
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, parse_date
 
 app = typer.Typer(help="Outsourcees: data still out, selection, contracts and periodic reviews (APPI Art. 25).",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -92,13 +92,10 @@ def report(
     """Data still with outsourcees (overdue once the contract ended) and each outsourcee's supervision status."""
 
     day = parse_date(as_of) if as_of else None
-    hogo = open_cli(policy, database, key_file)
-    try:
+    with cli_session(policy, database, key_file) as hogo:
         if interval is not None:
             hogo.outsourcing.review_interval_months = interval
         data = report_data(hogo.outsourcing, day)
-    finally:
-        hogo.close()
     if fmt is ReportFormat.json:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         _emit(text, output)
