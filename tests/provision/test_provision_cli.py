@@ -34,7 +34,7 @@ def test_provide_a_file_of_external_refs_then_export_the_records(tmp_path, monke
         sids = [hogo.access.create_subject(actor, "customer", purpose_id="credit_screening", external_ref=f"C-{i}")
                 for i in range(1, 26)]
         for sid in sids[:24]:
-            hogo.consents.give(sid, "application_consent", channel="written")
+            hogo.consents.give(sid, "application_consent", channel="written", actor_id=actor)
     finally:
         hogo.close()
     lines = ["顧客番号"] + [f"C-{i}" for i in range(1, 26)] + ["C-999", sids[0]]

@@ -2,7 +2,9 @@
 
 Each row names the article (and the case id of the reference, where there is one), the facts, and what the
 law says: provided / received with its reason codes and its record (checked field by field), or refused with
-the article's code. The person's consent comes from the real consent room. A last table checks keep-until by
+the article's code. The person's consent comes from the real consent room; some rows first receive the
+person's data (by opt-out, by consent, later found improperly acquired), so that the Art. 27(2) proviso is
+decided from the receipts' lineage. A last table checks keep-until by
 case (Rules 21 / 25 / 29: 1 or 3 years, from the last provision or the record's creation, 29 February).
 """
 
@@ -46,19 +48,37 @@ def _program(h):
         {"id": "university", "name": "ほご大学", "basis": "laws", "items": ["name", "payment_history"]},
         {"id": "us_partner", "name": "Hogo US Inc.", "country": "US", "basis": "consent", "items": ["name"]},
         {"id": "us_partner_noinfo", "name": "Vague US Inc.", "country": "US", "basis": "consent", "items": ["name"]},
+        {"id": "cn_partner", "name": "Hogo CN Ltd.", "country": "CN", "basis": "consent", "items": ["name"]},
+        # vendors not yet chosen when consent was obtained: their country is left at the default
+        {"id": "future_vendor", "name": "未定の委託先", "basis": "consent", "items": ["name"]},
+        {"id": "future_vendor_none", "name": "未定の委託先(参考情報なし)", "basis": "consent", "items": ["name"]},
+        {"id": "future_vendor_noref", "name": "未定の委託先(参考情報未提供)", "basis": "consent", "items": ["name"]},
     ]]
     consent = {"id": "partner_consent", "title": "提携先への提供に関する同意",
                "versions": [{"version": "2.0", "effective_from": "2026-04-01"}], "purposes": [SCREENING],
-               "provisions": ["sister", "prefecture", "us_partner", "us_partner_noinfo"],
-               "cross_border": ["us_transfer", "us_noinfo"]}
+               "provisions": ["sister", "prefecture", "us_partner", "us_partner_noinfo", "cn_partner", "future_vendor",
+                              "future_vendor_none", "future_vendor_noref"],
+               "cross_border": ["us_transfer", "us_noinfo", "future", "future_none", "future_noref"]}
+    future = {"recipient": "未定の海外委託先", "countries": [], "basis": "consent",
+              "unidentified_reason": "委託先を選定中のため所在国を特定できない",
+              "recipient_measures": "OECDプライバシーガイドライン8原則に沿った措置を契約で求める"}
     cross_border = [CrossBorder.model_validate(c) for c in [
-        {"id": "us_transfer", "recipient": "Hogo US", "parties": ["us_partner"], "countries": ["US"],
+        {"id": "us_transfer", "recipient": "Hogo US", "parties": ["us_partner", "cn_partner"], "countries": ["US"],
          "basis": "consent", "country_system": "米国には連邦の包括的な個人情報保護法はない",
          "recipient_measures": "OECDプライバシーガイドライン8原則に沿った措置"},
         {"id": "us_noinfo", "recipient": "Vague US", "parties": ["us_partner_noinfo"], "countries": ["US"],
          "basis": "consent"},
         {"id": "sg_system", "recipient": "SG cloud", "parties": ["sg_cloud", "sg_retailer"], "countries": ["SG"],
          "basis": "equivalent_system", "periodic_check": "年1回、契約の履行状況を確認"},
+        {**future, "id": "future", "parties": ["future_vendor"], "reference_info": "given"},
+        {**future, "id": "future_none", "parties": ["future_vendor_none"], "reference_info": "none_available"},
+        {**future, "id": "future_noref", "parties": ["future_vendor_noref"]},
+        {"id": "vn_system", "recipient": "VN cloud", "parties": ["vn_cloud"], "countries": ["VN"],
+         "basis": "equivalent_system", "periodic_check": "年1回、監査報告書で確認",
+         "last_check": {"checked_on": "2026-10-01", "measures_ensured": False}},
+        {"id": "th_system", "recipient": "TH cloud", "parties": ["th_cloud"], "countries": ["TH"],
+         "basis": "equivalent_system", "periodic_check": "年1回、監査報告書で確認",
+         "last_check": {"checked_on": "2026-10-01", "measures_ensured": True}},
     ]]
     outsourcees = [Outsourcee.model_validate(o) for o in [
         {"id": "printer", "name": "ほご印刷株式会社", "service": "印刷・発送", "items": ["name", "address"]},
@@ -66,6 +86,8 @@ def _program(h):
         {"id": "us_cloud", "service": "クラウド", "country": "US", "items": ["name", "address"]},
         {"id": "eu_cloud", "service": "クラウド", "country": "DE", "items": ["name", "address"]},
         {"id": "sg_cloud", "service": "クラウド", "country": "SG", "items": ["name", "address"]},
+        {"id": "vn_cloud", "service": "クラウド", "country": "VN", "items": ["name", "address"]},
+        {"id": "th_cloud", "service": "クラウド", "country": "TH", "items": ["name", "address"]},
     ]]
     joint = [JointUse.model_validate(j) for j in [
         {"id": "group", "name": "グループ共同利用", "items": ["name", "address"], "members": [{"name": "ほごリース株式会社"}],
@@ -116,7 +138,7 @@ class Provide:
     actor: str = "screening"
     purpose: str = SCREENING
     subject_type: str = "customer"
-    setup: str | None = None  # stop | shred
+    setup: str | None = None  # stop | shred | a receipt of the person's data first: RECEIPTS
     kwargs: dict = field(default_factory=dict)
 
 
@@ -165,6 +187,22 @@ PROVIDE = [
             "refused", ("APPI-27-2",)),
     Provide("P22 Art.27(2) no PPC filing", "unfiled_broker", ("name",), "refused", ("APPI-27-2", "APPI-27-1")),
     Provide("C05 Art.27(2) proviso: data itself got by opt-out", "rebroker", ("name",), "refused", ("APPI-27-2",)),
+    Provide("C05b Art.27(2) proviso: the person's data came in by an opt-out receipt", "list_broker",
+            ("name", "address"), "refused", ("APPI-27-2",), setup="received_opt_out"),
+    Provide("C05c Art.27(2) the person's data came in by a consent-based receipt", "list_broker", ("name", "address"),
+            "provided", ("APPI-27-2",), record="opt_out", setup="received_consent"),
+    Provide("C05d Art.27(2) only other items came in by opt-out", "list_broker", ("name", "address"), "provided",
+            ("APPI-27-2",), record="opt_out", setup="received_opt_out_other_items"),
+    Provide("C05e Art.27(1) data received by opt-out, provided with consent", "sister", ("name", "address"),
+            "provided", ("APPI-27-1",), record="consent", consent=("partner_consent",), setup="received_opt_out"),
+    Provide("P24a Art.27(2) proviso, Art.20(1): the receipt was found improperly acquired", "list_broker",
+            ("name", "address"), "refused", ("APPI-27-2", "APPI-20-1"), setup="received_improper"),
+    Provide("P24b Art.27(2) proviso, Art.20(1): improper and by opt-out — improper acquisition named",
+            "list_broker", ("name",), "refused", ("APPI-27-2", "APPI-20-1"), setup="received_opt_out_improper"),
+    Provide("P24c Art.27(2) the improper receipt brought other items", "list_broker", ("name", "address"),
+            "provided", ("APPI-27-2",), record="opt_out", setup="received_improper_other_items"),
+    Provide("P24d Art.27(1) improperly acquired data: the bar is on opt-out only", "sister", ("name", "address"),
+            "provided", ("APPI-27-1",), record="consent", consent=("partner_consent",), setup="received_improper"),
     Provide("C19 Rules 19(2) proviso: no bulk records for opt-out", "list_broker", ("name",), "error",
             ("APPI-RULES-19-2",), kwargs={"method": "bulk"}),
     Provide("P25 Art.27(5)(i) outsourcing within the purpose", "printer", ("name", "address"), "provided",
@@ -191,12 +229,27 @@ PROVIDE = [
             ("APPI-28-1", "APPI-28-2", "APPI-RULES-17-2"), record="consent", consent=("partner_consent",)),
     Provide("D04 Art.28(2) consent without the Rules 17 information", "us_partner_noinfo", ("name",), "refused",
             ("APPI-28-2", "APPI-RULES-17-2"), consent=("partner_consent",)),
+    Provide("D04b Rules 17(2)(i) the consent named another country (US, recipient in CN)", "cn_partner", ("name",),
+            "refused", ("APPI-28-2", "APPI-RULES-17-2"), consent=("partner_consent",)),
+    Provide("D05 Rules 17(3) country unidentifiable: reason and candidate countries given", "future_vendor",
+            ("name",), "provided", ("APPI-28-1", "APPI-28-2", "APPI-RULES-17-3"), record="consent",
+            consent=("partner_consent",)),
+    Provide("D05b Rules 17(3)(ii) no reference information existed to give", "future_vendor_none", ("name",),
+            "provided", ("APPI-28-1", "APPI-28-2", "APPI-RULES-17-3"), record="consent", consent=("partner_consent",)),
+    Provide("D05c Rules 17(3)(ii) reference information not said", "future_vendor_noref", ("name",), "refused",
+            ("APPI-28-2", "APPI-RULES-17-3"), consent=("partner_consent",)),
+    Provide("D05d Art.28(1) country unidentifiable, no consent", "future_vendor", ("name",), "refused",
+            ("APPI-28-1",)),
     Provide("P37 Art.28(1) abroad without consent", "us_partner", ("name",), "refused", ("APPI-28-1",)),
     Provide("P38 Art.28(1) overrides outsourcing to the US", "us_cloud", ("name",), "refused", ("APPI-28-1",)),
     Provide("D01 Art.28(1) EU outsourcee: Art.27(5) applies", "eu_cloud", ("name", "address"), "provided",
             ("APPI-27-5-1",)),
     Provide("D06 Art.28(3) standards system + outsourcing", "sg_cloud", ("name",), "provided",
             ("APPI-RULES-16", "APPI-28-3", "APPI-27-5-1")),
+    Provide("D07 Rules 18(1)(ii) periodic check: measures can no longer be ensured → stop", "vn_cloud", ("name",),
+            "refused", ("APPI-28-3", "APPI-RULES-18-1")),
+    Provide("D07b Rules 18(1)(i) periodic check: measures ensured", "th_cloud", ("name", "address"), "provided",
+            ("APPI-RULES-16", "APPI-28-3", "APPI-RULES-18-1", "APPI-27-5-1")),
     Provide("P41 Art.35(3) the person asked to stop provision", "cic", ("name",), "refused", ("APPI-35-3",),
             consent=("application_consent",), setup="stop"),
     Provide("P42 Art.19 shredded subject", "cic", ("name",), "refused", ("ACC-SHREDDED",),
@@ -204,6 +257,18 @@ PROVIDE = [
     Provide("P43 Art.18 role not allowed the purpose", "cic", ("name",), "denied", ("ACC-ROLE-PURPOSE",),
             actor="marketing", consent=("application_consent",)),
 ]
+
+
+OPT_OUT_RECEIPT = {"basis": "opt_out", "ppc_publication": "個人情報保護委員会 2026-05-01 公表"}
+CONSENT_RECEIPT = {"consent_ref": "提供元同意書 v3"}
+RECEIPTS = {  # setup: (items received, how the provider provided them, found improperly acquired afterwards)
+    "received_opt_out": (("name", "address"), OPT_OUT_RECEIPT, False),
+    "received_consent": (("name", "address"), CONSENT_RECEIPT, False),
+    "received_opt_out_other_items": (("payment_history",), OPT_OUT_RECEIPT, False),
+    "received_improper": (("name", "address"), CONSENT_RECEIPT, True),
+    "received_opt_out_improper": (("name",), OPT_OUT_RECEIPT, True),
+    "received_improper_other_items": (("payment_history",), CONSENT_RECEIPT, True),
+}
 
 
 def _check_provision_record(rec: dict, case: Provide, sid: str, world) -> None:
@@ -229,11 +294,16 @@ def test_provide(h, staff, world, case: Provide):
     prov, consents = world
     sid = _subject(h, case.subject_type)
     for doc in case.consent:
-        consents.give(sid, doc, channel="written", evidence_ref="form-1")
+        consents.give(sid, doc, channel="written", actor_id=staff["screening"], evidence_ref="form-1")
     if case.setup == "stop":
         prov.stop_provision(staff["screening"], sid, case.recipient)
     elif case.setup == "shred":
         h.access.shred(staff["screening"], sid)
+    elif case.setup in RECEIPTS:
+        received, how, improper = RECEIPTS[case.setup]
+        receipt = prov.receive(staff["screening"], [sid], AD_HOC, list(received), ACQ, purpose_id=SCREENING, **how)
+        if improper:
+            prov.find_improper_acquisition(staff["screening"], receipt.receipt_id, "提供元が名簿を詐取していたと判明")
     args = dict(purpose_id=case.purpose, basis=case.basis, **case.kwargs)
     if case.expect == "error":
         with pytest.raises(VaultError) as err:
@@ -468,7 +538,7 @@ def test_keep_until_by_case(h, staff, world, case, op, method, start, until):
         assert rec["last_provided_on"] == start.isoformat()  # bulk: the first and last day of the period
         assert rec["provided_on"] == (start - dt.timedelta(days=30)).isoformat()
     else:
-        consents.give(sid, "application_consent", channel="written")
+        consents.give(sid, "application_consent", channel="written", actor_id=staff["screening"])
         prov.provide(staff["screening"], [sid], "cic", ["name"], purpose_id=SCREENING, method=method)
         [rec] = prov.records_for(sid)
     assert rec["method"] == method

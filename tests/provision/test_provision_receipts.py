@@ -89,7 +89,7 @@ def test_a_refused_receipt_and_a_role_denial_leave_no_receipt(h, staff):
 def test_receipts_for_the_person_and_the_export_of_every_record(h, staff):
     h.access.consent = h.consents
     sids = customers(h, 2)
-    h.consents.give(sids[0], "application_consent", channel="written")
+    h.consents.give(sids[0], "application_consent", channel="written", actor_id=staff["screening"])
     h.provision.provide(staff["screening"], sids[:1], "cic", ["name"], purpose_id=SCREENING)
     h.provision.receive(staff["screening"], sids, PROVIDER, ["name"], ACQ, purpose_id=SCREENING, consent_ref="c")
     h.provision.provide_related(staff["marketing"], RETAILER, ["cookie_id"], consent_confirmed=True)
@@ -109,7 +109,7 @@ def test_records_past_keep_until_are_disposed_set_based_with_one_audit_entry(h, 
     h.access.consent = h.consents
     sids = customers(h, 3)
     for sid in sids:
-        h.consents.give(sid, "application_consent", channel="written")
+        h.consents.give(sid, "application_consent", channel="written", actor_id=staff["screening"])
     h.provision.provide(staff["screening"], sids, "cic", ["name"], purpose_id=SCREENING)
     with unit_of_work(h.sessions) as s:  # two of the provision records were made long ago
         s.execute(update(ProvisionRecord).where(ProvisionRecord.subject_id.in_(sids[:2]))
@@ -166,8 +166,8 @@ def test_documents_in_force_agrees_with_the_per_person_state(h, staff):
         consents.vault.put(s, guarded, {"birth_date": str(clock.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
     long_ago = dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)
     for sid in (adult, minor, withdrawn):
-        consents.give(sid, "application_consent", channel="written", at=long_ago)
-    consents.give(guarded, "application_consent", channel="written", guardian_subject_id=parent, at=long_ago)
+        consents.give(sid, "application_consent", channel="written", actor_id=staff["screening"], at=long_ago)
+    consents.give(guarded, "application_consent", channel="written", actor_id=staff["screening"], guardian_subject_id=parent, at=long_ago)
     consents.withdraw(withdrawn, "application_consent", channel="written")
     everyone = [adult, minor, guarded, withdrawn, never]
     with h.sessions() as s:
@@ -186,7 +186,7 @@ def test_a_consent_based_batch_asks_the_consent_room_once_per_chunk(h, staff):
     h.access.consent = h.consents
     sids = customers(h, 400)
     for sid in sids[:300]:
-        h.consents.give(sid, "application_consent", channel="written")
+        h.consents.give(sid, "application_consent", channel="written", actor_id=staff["screening"])
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *args):

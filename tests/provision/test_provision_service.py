@@ -245,7 +245,7 @@ def test_a_batch_of_2000_subjects_in_one_call(h, staff, consented):
 def test_with_the_consent_room_the_record_names_the_version_consented_to(h, staff):
     h.access.consent = h.consents
     sids = customers(h, 2)
-    h.consents.give(sids[0], "application_consent", channel="written", evidence_ref="form-1")
+    h.consents.give(sids[0], "application_consent", channel="written", actor_id=staff["screening"], evidence_ref="form-1")
     result = h.provision.provide(staff["screening"], sids, "cic", CIC_ITEMS, purpose_id=SCREENING)
     assert result.provided == [sids[0]] and result.refused == {sids[1]: ["APPI-27-1"]}
     [record] = h.provision.records_for(sids[0])

@@ -345,6 +345,20 @@ class CrossBorderBasis(StrEnum):
     adequate_country = "adequate_country"  # EU/EEA, UK (PPC designation)
 
 
+class ReferenceInfo(StrEnum):
+    """Rules 17(3)(ii), where the country cannot be identified: information in its stead, if there is any."""
+
+    given = "given"  # reference information (e.g. candidate countries) was given with the consent
+    none_available = "none_available"  # there was none to give (17(3)(ii) asks for it only where it exists)
+
+
+class PeriodicCheck(Model):
+    """The latest periodic check of a 基準適合体制 (Rules 18(1)(i)) and what it found."""
+
+    checked_on: dt.date
+    measures_ensured: bool = Field(description="False: continued implementation cannot be ensured → stop provision")
+
+
 class CrossBorder(Model):
     id: Id
     recipient: Text
@@ -357,6 +371,8 @@ class CrossBorder(Model):
     recipient_measures: Text | None = Field(default=None, description="Rules 17(2)(iii)")
     unidentified_reason: Text | None = Field(default=None, description="Rules 17(3): why unknown")
     periodic_check: Text | None = Field(default=None, description="Rules 18(1): how and how often")
+    reference_info: ReferenceInfo | None = Field(default=None, description="Rules 17(3)(ii): given or none")
+    last_check: PeriodicCheck | None = Field(default=None, description="Rules 18(1)(i): the latest check's result")
 
     @field_validator("countries")
     @classmethod
@@ -365,6 +381,16 @@ class CrossBorder(Model):
             if not re.fullmatch(r"[A-Z]{2}", code):
                 raise ValueError(f"country {code!r} must be an ISO 3166-1 alpha-2 code such as US or IE")
         return v
+
+    @model_validator(mode="after")
+    def _check_and_reference(self) -> CrossBorder:
+        if self.reference_info is not None and self.countries:
+            raise ValueError("reference_info: Rules 17(3) reference information stands in for a country that "
+                             "cannot be identified; this transfer names its countries")
+        if self.last_check is not None and self.basis != CrossBorderBasis.equivalent_system:
+            raise ValueError("last_check: a periodic check is of a 基準適合体制 (basis: equivalent_system, "
+                             "Rules 18(1))")
+        return self
 
 
 # --- keeping and disposing ----------------------------------------------------------------------------------

@@ -114,6 +114,24 @@ class Receipt(Base):
     subject_count: Mapped[int] = mapped_column(Integer)
     items: Mapped[list] = mapped_column(JSON)
     reasons: Mapped[list] = mapped_column(JSON)
+    improper_found_on: Mapped[dt.date | None] = mapped_column(
+        Date, doc="the day the provider's acquisition was found improper (Art. 20(1))")
+    improper_finding: Mapped[str | None] = mapped_column(Text, doc="what was found (about the provider, no person)")
+
+
+class ReceivedSubject(Base):
+    """Whose data a receipt brought in: the data's lineage, kept while the company holds it.
+
+    Not a Rules 24 record (those are disposed of after Rules 25): the Art. 27(2) proviso — data received by
+    opt-out, or acquired improperly, is never provided onward by opt-out — does not lapse with the record.
+    """
+
+    __tablename__ = "received_subjects"
+    __table_args__ = (Index("ix_received_subjects_subject", "subject_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    receipt_id: Mapped[str] = mapped_column(ForeignKey("receipts.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(ForeignKey("subjects.id"))
 
 
 class ReceiptRecord(Base):

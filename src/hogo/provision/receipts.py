@@ -6,6 +6,10 @@ records, per person, the Rules 24 items — the law core (:func:`hogo.law.provis
 says whether the confirmations and the record are complete *before* anything is written. A receipt
 that fails them is refused whole with the article's code (:class:`ReceiptRefused`) and leaves no
 trace. Records are kept per Rules 25 and disposed of by :meth:`Provisions.dispose_expired_records`.
+
+Every receipt also notes whose data it brought in (``received_subjects``, kept while the data is held): an
+opt-out receipt, or one later found improperly acquired (:meth:`ReceiptsRoom.find_improper_acquisition`),
+bars those persons' items from onward opt-out provision (Art. 27(2) proviso) long after the record is gone.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from hogo.law.provision import (
     record_retained_until,
 )
 from hogo.provision._bulk import bulk_insert
-from hogo.provision.models import ProviderKind, Receipt, ReceiptRecord
+from hogo.provision.models import ProviderKind, Receipt, ReceiptRecord, ReceivedSubject
 from hogo.vault.models import Subject, new_id, utcnow
 from hogo.vault.service import VaultError
 
@@ -297,12 +301,16 @@ class ReceiptsRoom:
                           ppc_publication=ppc_publication, purpose_id=purpose_id, actor_id=actor_id, at=now,
                           received_on=on, subject_count=len(received), items=items, reasons=list(reasons)))
             s.flush()
+            size = chunk_size(s)
+            lineage = [(new_id(), sid) for sid in received]
+            for start in range(0, len(lineage), size):
+                bulk_insert(s, ReceivedSubject.__table__, {"receipt_id": receipt_id}, ("id", "subject_id"),
+                            lineage[start:start + size])
             if record_required:
                 rows = [(new_id(), sid) for sid in received]
                 constant = {"receipt_id": receipt_id, "kind": str(kind), "items": items, "consent_ref": consent_ref,
                             "received_on": on, "method": str(method), "retain_until": retain_until,
                             "created_at": now}
-                size = chunk_size(s)
                 for start in range(0, len(rows), size):
                     bulk_insert(s, ReceiptRecord.__table__, constant, ("id", "subject_id"), rows[start:start + size])
         refusal_codes = list(dict.fromkeys(c for codes in refused.values() for c in codes))
@@ -314,6 +322,37 @@ class ReceiptsRoom:
                     "refused": len(refused), "records": len(rows), "method": str(method)})
         return ReceiptResult(receipt_id if received else None, received, refused, len(rows), entry.seq,
                              tuple(reasons))
+
+    def find_improper_acquisition(self, actor_id: str, receipt_id: str, finding: str,
+                                  found_on: dt.date | None = None) -> None:
+        """Record that the provider of a receipt turned out to have acquired the data improperly (Art. 20(1)).
+
+        Found after the receipt (a confirmation that revealed it beforehand refuses the receipt itself): from
+        then on the received items of those persons are never provided by opt-out (Art. 27(2) proviso).
+        ``finding`` says what was found about the provider — no personal values. Recorded once; audited.
+        """
+        text = _text(finding)
+        if text is None:
+            raise VaultError("finding", "APPI-20-1", "say what was found about the provider's acquisition")
+        today = clock.today()
+        day = found_on or today
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime) or day > today:
+            raise VaultError("found_on", "PRV-DATE", "a date, not in the future")
+        with unit_of_work(self._sessions) as s:  # type: ignore[attr-defined]
+            if s.get(Actor, actor_id) is None:
+                raise VaultError("actor_id", "ACC-ACTOR", "no such actor")
+            receipt = s.get(Receipt, receipt_id)
+            if receipt is None:
+                raise VaultError("receipt_id", "PRV-RECEIPT", "no such receipt")
+            if receipt.improper_found_on is not None:
+                raise VaultError("receipt_id", "PRV-RECEIPT", "this receipt's improper acquisition is already recorded")
+            if day < receipt.received_on:
+                raise VaultError("found_on", "PRV-DATE", "a finding cannot precede the receipt")
+            receipt.improper_found_on, receipt.improper_finding = day, text
+            audit.append(s, action="provision.improper", allowed=True, actor_id=actor_id,
+                         purpose_id=receipt.purpose_id, items=list(receipt.items), reasons=("APPI-20-1", "APPI-27-2"),
+                         detail={"receipt_id": receipt_id, "found_on": day.isoformat(),
+                                 "subjects": receipt.subject_count})
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -328,6 +367,7 @@ class ReceiptsRoom:
                 "consent": {"ref": r.consent_ref} if r.consent_ref else None,
                 "received_on": r.received_on.isoformat() if r.received_on else None,
                 "ppc_publication": rc.ppc_publication, "purpose_id": rc.purpose_id, "method": r.method,
+                "improper_found_on": rc.improper_found_on.isoformat() if rc.improper_found_on else None,
                 "retain_until": r.retain_until.isoformat(), "created_at": r.created_at.isoformat()}
 
     def receipts_for(self, subject_id: str) -> list[dict]:

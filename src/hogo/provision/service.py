@@ -2,8 +2,9 @@
 
 Every decision is the law's (:mod:`hogo.law.provision`): the service only gathers the facts — the
 recipient from the program, the actor's role (:func:`hogo.access.rules.decide`), each person's consent in
-force (through the access engine's consent source), stop-provision requests, shredding — and writes what
-the law requires. A batch is decided per distinct set of facts (a handful), not per row in Python logic,
+force (through the access engine's consent source), stop-provision requests, shredding, and for opt-out the
+data's lineage from the receipts (received by opt-out, or found improperly acquired) — and writes what the law
+requires. A batch is decided per distinct set of facts (a handful), not per row in Python logic,
 and its records are inserted set-based, so a monthly registration of 100,000 contracts takes seconds.
 
 Whole-request failures: bad input (unknown recipient, purpose or item, an exception basis without a
@@ -58,6 +59,7 @@ from hogo.provision.models import (
     ProvisionStop,
     Receipt,
     ReceiptRecord,
+    ReceivedSubject,
     RecipientKind,
     RelatedProvision,
 )
@@ -162,22 +164,30 @@ class Provisions(ReceiptsRoom, RelatedRoom):
                          "not a recipient, credit bureau, joint use or outsourcee of the policy")
 
     def _cross_border(self, rec: ResolvedRecipient, consented_docs: frozenset[str]) -> CrossBorderFacts | None:
-        if rec.country == "JP":
-            return None
+        """The Art. 28 facts from the program's transfer covering the recipient.
+
+        A party of a transfer whose country could not be identified is abroad even with its country left at
+        the default; the consent information names the country only if it names the recipient's (Rules
+        17(2)(i)); the latest periodic check finding the measures no longer ensured stops provision (Rules 18(1)).
+        """
         transfer = next((c for c in self.policy.cross_border if rec.id in c.parties), None)
+        if rec.country == "JP" and (transfer is None or transfer.countries):
+            return None
         if transfer is None:
             return CrossBorderFacts(country=rec.country)
         consent = any(transfer.id in d.cross_border for d in self.policy.consent_documents if d.id in consented_docs)
         return CrossBorderFacts(
             country=rec.country,
             consent=transfer.basis is CrossBorderBasis.consent and consent,
-            country_named=bool(transfer.countries),
+            country_named=rec.country in transfer.countries,
             country_system_info=transfer.country_system is not None,
             recipient_measures_info=transfer.recipient_measures is not None,
             country_unidentifiable=not transfer.countries,
             unidentifiable_reason_given=transfer.unidentified_reason is not None,
+            reference_info_given=transfer.reference_info is not None,
             standards_system=transfer.basis is CrossBorderBasis.equivalent_system,
             periodic_check=transfer.periodic_check is not None,
+            measures_ensured=transfer.last_check is None or transfer.last_check.measures_ensured,
         )
 
     def _consent_documents(self, recipient_id: str, items: Sequence[str]) -> list[str]:
@@ -203,9 +213,10 @@ class Provisions(ReceiptsRoom, RelatedRoom):
         """Provide ``items`` of each subject to ``recipient_id``; each person provided or refused with reasons.
 
         ``consent_difficult`` backs a 27(1)(ii)-(iv) exception; ``unjust_infringement`` defeats a 27(1)(v)-(vii)
-        (academic) exception. ``then(session, result)`` runs in the same transaction after the records are
-        written, so a sub-room's own rows (bureau registrations, outsourcee hand-outs) land with the provision
-        or not at all.
+        (academic) exception. By opt-out, a person whose provided items came in by an opt-out receipt, or by a
+        receipt found improperly acquired, is refused (Art. 27(2) proviso); the others in the batch go.
+        ``then(session, result)`` runs in the same transaction after the records are written, so a sub-room's
+        own rows (bureau registrations, outsourcee hand-outs) land with the provision or not at all.
         """
         items = list(dict.fromkeys(items))
         subjects = list(dict.fromkeys(subject_ids))
@@ -297,6 +308,31 @@ class Provisions(ReceiptsRoom, RelatedRoom):
         covering = next((d for d in candidates if d in valid), None)
         return frozenset(valid), covering, valid.get(covering) if covering else None
 
+    def _lineage(self, s: Session, subjects: list[str], items: list[str]) -> tuple[set[str], set[str]]:
+        """Whose provided items came in by an opt-out receipt, and whose from a receipt found improper (Art. 20(1)).
+
+        Read from the receipts' lineage (kept while the data is held, not only as long as the Rules 24 record):
+        the Art. 27(2) proviso bars both from onward opt-out provision. A receipt counts when it brought in
+        any of the items now provided (copies and processed versions included).
+        """
+        via_opt_out: set[str] = set()
+        improper: set[str] = set()
+        wanted = set(items)
+        size = chunk_size(s)
+        for start in range(0, len(subjects), size):
+            stmt = (select(ReceivedSubject.subject_id, Receipt.basis, Receipt.items, Receipt.improper_found_on)
+                    .join(Receipt, Receipt.id == ReceivedSubject.receipt_id)
+                    .where(member_of(s, ReceivedSubject.subject_id, subjects[start:start + size]),
+                           (Receipt.basis == ProvisionBasis.OPT_OUT.value) | Receipt.improper_found_on.is_not(None)))
+            for sid, basis, received, found_on in s.execute(stmt):
+                if not wanted & set(received):
+                    continue
+                if basis == ProvisionBasis.OPT_OUT.value:
+                    via_opt_out.add(sid)
+                if found_on is not None:
+                    improper.add(sid)
+        return via_opt_out, improper
+
     def _documents_in_force(self, s: Session, subjects: list[str]) -> dict[str, dict[str, str]] | None:
         """The consent room's set-based answer for the whole batch (None: the source only answers per person)."""
         bulk = getattr(self.access.consent, "documents_in_force", None)
@@ -317,11 +353,13 @@ class Provisions(ReceiptsRoom, RelatedRoom):
         purpose = self.policy.purpose(purpose_id)
         assert purpose is not None
         refused, remaining = self._blocked(s, subjects, rec, purpose_id, list(purpose.subject_types))
-        needs_consent_view = bool(candidates) or rec.country != "JP"
+        abroad = self._cross_border(rec, frozenset()) is not None
+        needs_consent_view = bool(candidates) or abroad
         in_force = self._documents_in_force(s, remaining) if needs_consent_view else None
+        via_opt_out, improper = (self._lineage(s, remaining, items) if basis is ProvisionBasis.OPT_OUT
+                                 else (set(), set()))
         base = dict(basis=basis, categories=categories, consent_difficult=consent_difficult,
-                    unjust_infringement=unjust_infringement,
-                    opt_out_filed=rec.opt_out_filed, acquired_via_opt_out=rec.acquired_via_opt_out,
+                    unjust_infringement=unjust_infringement, opt_out_filed=rec.opt_out_filed,
                     joint_use_matters=rec.joint_use_matters, within_purpose=in_scope,
                     recipient_public_body=rec.public_body)
         kind = RecordKind.PROVIDER_OPT_OUT if basis is ProvisionBasis.OPT_OUT else RecordKind.PROVIDER_CONSENT
@@ -332,7 +370,7 @@ class Provisions(ReceiptsRoom, RelatedRoom):
         rows: list[tuple] = []  # (id, subject_id, consent_document_id, consent_version)
         reasons: dict[str, None] = {}
         cross_border = False
-        # the facts differ only by consent (and, abroad, by which documents): decide each distinct set once
+        # the facts differ only by consent (abroad: by which documents) and the data's lineage: decide each set once
         decided: dict[tuple, tuple[CrossBorderFacts | None, Decision, Decision, Decision | None]] = {}
         for sid in remaining:
             if in_force is not None:
@@ -344,10 +382,12 @@ class Provisions(ReceiptsRoom, RelatedRoom):
                 valid, doc_id, version = self._consent_of(s, sid, candidates)
             else:
                 valid, doc_id, version = frozenset(), None, None
-            key = (doc_id is not None, valid if rec.country != "JP" else None)
+            key = (doc_id is not None, valid if abroad else None, sid in via_opt_out, sid in improper)
             if key not in decided:
                 cb = self._cross_border(rec, valid)
-                decision, record = self._decide(ProvisionFacts(consent=doc_id is not None, cross_border=cb, **base))
+                decision, record = self._decide(ProvisionFacts(
+                    consent=doc_id is not None, cross_border=cb, improperly_acquired=sid in improper,
+                    acquired_via_opt_out=rec.acquired_via_opt_out or sid in via_opt_out, **base))
                 complete = None
                 if record.allowed:  # a record is required (Art. 29): are its Rules 20 items all in hand?
                     fields = [RecordField.RECIPIENT, RecordField.PERSON, RecordField.ITEMS, RecordField.DATE]
