@@ -121,6 +121,7 @@ def open_hogo(policy: str | Path | Policy, database_url: str | None = None, *, k
     keepers = [provision, RequestFiles(program, sessions, read_sessions=reads, package_root=packages),
                ConsentEvidence(program, sessions, read_sessions=reads)]  # law-kept records, disposed of by retention
     retention = Retention(program, sessions, vault, read_sessions=reads, keepers=keepers)
+    consents.events = retention.note_event  # a withdrawal starts the periods counted from it
     requests = Requests(program, sessions, vault, access, consents, provision, retention=retention,
                         read_sessions=reads)
     hogo = Hogo(program, engine, sessions, keys, vault, access, consents, provision, bureaus, outsourcing,

@@ -165,6 +165,41 @@ def test_retention_consent_withdrawal_event_uses_the_latest(rh, officer):
     assert exc.value.rule == "RET-EVENT"
 
 
+def test_retention_a_withdrawal_in_the_consent_room_starts_the_period(rh, officer):
+    """No one has to record the event by hand: withdrawing consent notes ``consent_withdrawn`` on the day in
+    Japan (08:30 on 1 June JST is still 31 May in UTC), in the withdrawal's own transaction."""
+    g, _ = customer(rh, "GW", None, values={"dm_preference": "希望する"})
+    screener = rh.access.create_actor("screener", "screening_staff").id
+    rh.consents.give(g, "application_consent", channel="written", actor_id=screener,
+                     at=dt.datetime(2026, 5, 5, 10, 0, tzinfo=clock.JST))
+    rh.consents.withdraw(g, "application_consent", channel="written", actor_id=officer,
+                         at=dt.datetime(2026, 6, 1, 8, 30, tzinfo=clock.JST))
+    r = rh.retention
+    assert r.plan(dt.date(2026, 7, 1), 0).by_rule() == {}  # 30 days from 1 June: kept through 1 July
+    assert r.plan(dt.date(2026, 7, 2), 0).by_rule()["marketing_preferences"]["due_now"] == 1
+    with rh.sessions() as s:
+        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.subject_id == g)
+                                 .order_by(AuditEntry.seq)))
+    assert actions[-2:] == ["consent.withdraw", "retention.event"]
+    assert rh.audit_verify().ok
+
+
+def test_retention_a_withdrawal_whose_event_fails_is_not_recorded(rh, officer, monkeypatch):
+    g, _ = customer(rh, "GX", None, values={"dm_preference": "希望する"})
+    screener = rh.access.create_actor("screener", "screening_staff").id
+    rh.consents.give(g, "application_consent", channel="written", actor_id=screener)
+
+    def broken(session, subject_id, event, on, actor_id):
+        raise VaultError("event", "RET-EVENT", "refused for the test")
+
+    monkeypatch.setattr(rh.consents, "events", broken)
+    with pytest.raises(VaultError):
+        rh.consents.withdraw(g, "application_consent", channel="written", actor_id=officer)
+    with rh.read_sessions() as s:
+        assert [d.document_id for d in rh.consents.state(s, g).documents] == ["application_consent"]  # in force
+    assert rh.audit_verify().ok
+
+
 # --- holds ----------------------------------------------------------------------------------------------
 
 

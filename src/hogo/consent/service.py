@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,6 +126,17 @@ def birth_item(policy: Policy) -> Item | None:
     return next((i for i in policy.items if i.format is ValueFormat.date and "birth" in i.id), None)
 
 
+#: The retention event a withdrawal is (``PeriodEvent.consent_withdrawn``, 同意の撤回).
+WITHDRAWAL_EVENT = "consent_withdrawn"
+
+
+class EventSink(Protocol):
+    """Notes a dated event of a person in the caller's transaction (the retention room's ``note_event``)."""
+
+    def __call__(self, session: Session, subject_id: str, event: str, on: dt.date,
+                 actor_id: str | None) -> None: ...
+
+
 @dataclass
 class Consents:
     """The consent room bound to one program; a :class:`hogo.access.service.ConsentSource`."""
@@ -133,6 +145,9 @@ class Consents:
     vault: Vault
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session] | None = None
+    #: Where a withdrawal is noted as the retention event ``consent_withdrawn`` (``open_hogo`` wires the retention
+    #: room's ``note_event``), inside the withdrawal's own transaction: the periods counted from it start at once.
+    events: EventSink | None = None
 
     # --- facts ----------------------------------------------------------------------------------------------
 
@@ -368,6 +383,8 @@ class Consents:
                          allowed=True, actor_id=actor_id, subject_id=subject_id, reasons=("APPI-18-1",),
                          detail={"event_id": ev.id, "document_id": doc.id, "version": ev.version,
                                  "channel": chan})
+            if kind is ConsentEventKind.withdrawn and self.events is not None:
+                self.events(s, subject_id, WITHDRAWAL_EVENT, clock.day_of(ev.at), actor_id)
         return ev
 
     def withdraw(self, subject_id: str, document_id: str, *, channel: str, evidence_ref: str | None = None,

@@ -77,6 +77,26 @@ class Sweep(Base):
     audit_seq: Mapped[int | None] = mapped_column(Integer, doc="the audit entry that closed the sweep")
 
 
+class SweepLock(Base):
+    """The one row naming the sweep that is disposing now, who runs it and since when: one sweep at a time.
+
+    Every sweep locks this row to start (a row lock on PostgreSQL, SQLite's write lock), so two cannot start
+    together. Whether the holder still lives is told on PostgreSQL by a session-level advisory lock it keeps for
+    the whole sweep (a crashed process loses its connection, hence the lock); on SQLite by its host and pid and
+    by ``heartbeat_at``, which every chunk moves. Only identifiers and times: no personal value.
+    """
+
+    __tablename__ = "retention_sweep_lock"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sweep_id: Mapped[str | None] = mapped_column(String(36))
+    holder: Mapped[str | None] = mapped_column(String(36), doc="token of the running sweep call; none when free")
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    acquired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class SweepProgress(Base):
     """Per rule (or keeper) checkpoint of a sweep: the last subject id done; chunks after it are still to do."""
 

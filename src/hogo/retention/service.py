@@ -11,6 +11,12 @@ vault's :meth:`~hogo.vault.service.Vault.dispose_staged`), append an audit entry
 checkpoint. A crash loses at most the chunk in flight, which rolls back whole; the next sweep resumes the
 interrupted one from its checkpoints, so nothing is disposed of or counted twice.
 
+One sweep at a time: a sweep takes the lock row (``retention_sweep_lock``) in the transaction that starts it,
+and a second one started meanwhile — another cron job, another officer — refuses at once with
+``RET-SWEEP-RUNNING``, naming the running sweep, and writes nothing. A crashed sweep does not block: on
+PostgreSQL its advisory lock died with its connection, on SQLite its process is gone (or silent past the
+lease), and the next sweep takes the lock over and resumes it.
+
 Which rule disposes of a record: every rule that applies to its item and subject type must be due (the record
 is kept while any rule keeps it); the first of them in the program's order signs the certificate.
 """
@@ -20,12 +26,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import os
+import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from sqlalchemy import and_, case, delete, exists, false, func, insert, literal, or_, select, update
+from sqlalchemy import and_, case, delete, exists, false, func, insert, literal, or_, select, text, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from hogo import clock
@@ -48,17 +57,58 @@ from hogo.retention.models import (
     LegalHold,
     RetentionEvent,
     Sweep,
+    SweepLock,
     SweepProgress,
     SweepStatus,
     WorkRow,
 )
-from hogo.vault.models import DataKey, Engagement, Record, Subject, utcnow
+from hogo.vault.models import DataKey, Engagement, Record, Subject, new_id, utcnow
 from hogo.vault.service import Vault, VaultError
 
 #: Engagements of this kind are single transactions (a point in time), not contracts that stay open.
 TRANSACTION_KIND = "transaction"
 #: Events recorded with :meth:`Retention.record_event` (the others come from records and engagements).
 RECORDED_EVENTS = frozenset(e.value for e in PeriodEvent) - RECORD_EVENTS - ENGAGEMENT_EVENTS
+#: The row of ``retention_sweep_lock`` every sweep takes (migration 0011 seeds it).
+SWEEP_LOCK = "sweep"
+#: PostgreSQL advisory-lock key: the lock table's oid, so hogo schemas sharing a database never block each other.
+ADVISORY_KEY = "'retention_sweep_lock'::regclass::oid::bigint"
+HOST = socket.gethostname()[:255]
+
+
+class SweepRunning(VaultError):
+    """Another sweep is disposing now; this one refused at once and wrote nothing.
+
+    Refused rather than queued: the running sweep disposes of everything due anyway, and a cron job or an
+    officer should learn at once that another sweep is in charge, and which, rather than hang behind it.
+    """
+
+    def __init__(self, sweep_id: str | None, started_at: dt.datetime | None):
+        self.sweep_id, self.started_at = sweep_id, started_at
+        since = f" (started {started_at:%Y-%m-%d %H:%M:%S} UTC)" if started_at else ""
+        super().__init__("sweep", "RET-SWEEP-RUNNING", f"sweep {sweep_id}{since} is running; this one disposed "
+                                                       "of nothing — run it again when that one has finished")
+
+
+@dataclass
+class _Hold:
+    """One sweep call's hold on the lock: its token and, on PostgreSQL, the connection keeping the advisory lock."""
+
+    token: str
+    conn: Connection | None = None
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this host (signal 0 only asks); off POSIX assume it does: the lease decides."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 class RecordKeeper(Protocol):
@@ -159,6 +209,10 @@ class StaleItem:
 
 class Retention:
     """The retention engine for one program. ``keepers`` are rooms with law-kept records of their own."""
+
+    #: SQLite only: a sweep whose heartbeat (moved every chunk) is older than this counts as crashed even if a
+    #: process with its pid still runs (a reused pid, another host). Generous: a live sweep beats every chunk.
+    sweep_lease = dt.timedelta(minutes=30)
 
     def __init__(self, policy: Policy, sessions: sessionmaker[Session], vault: Vault, *,
                  read_sessions: sessionmaker[Session] | None = None, keepers: Iterable[RecordKeeper] = (),
@@ -351,7 +405,9 @@ class Retention:
               progress: Callable[[Tick], Any] | None = None) -> SweepResult:
         """Dispose of everything due on ``as_of`` (default today in Japan), or, when ``dry_run``, only count it.
 
-        An interrupted sweep is resumed first, with its own ``as_of``, from its per-rule checkpoints.
+        An interrupted sweep is resumed first, with its own ``as_of``, from its per-rule checkpoints. While
+        another sweep runs, :class:`SweepRunning` is raised at once and nothing is written (dry runs, which
+        write nothing, are never refused).
         """
         as_of = as_of or clock.today()
         if dry_run:
@@ -359,33 +415,97 @@ class Retention:
             disposed = {rid: agg["due_now"] for rid, agg in plan.by_rule().items()}
             disposed.update({k: v for k, v in plan.keepers.items()})
             return SweepResult(None, as_of, True, disposed)
-        sweep_id, as_of, resumed = self._start(as_of, actor_id)
-        result = SweepResult(sweep_id, as_of, False, resumed=resumed)
-        running_total = self._already_disposed(sweep_id)
-        for group_owner in dict.fromkeys(g.owner.id for g in self._groups):
-            running_total = self._sweep_rule(sweep_id, group_owner, as_of, actor_id, result, running_total, progress)
-        for keeper in self.keepers:
-            running_total = self._sweep_keeper(sweep_id, keeper, as_of, actor_id, result, running_total, progress)
-        self._finish(sweep_id, result)
+        sweep_id, as_of, resumed, hold = self._acquire(as_of, actor_id)
+        try:
+            result = SweepResult(sweep_id, as_of, False, resumed=resumed)
+            running_total = self._already_disposed(sweep_id)
+            for owner in dict.fromkeys(g.owner.id for g in self._groups):
+                running_total = self._sweep_rule(sweep_id, owner, as_of, actor_id, result, running_total, progress,
+                                                 hold)
+            for keeper in self.keepers:
+                running_total = self._sweep_keeper(sweep_id, keeper, as_of, actor_id, result, running_total,
+                                                   progress, hold)
+            self._finish(sweep_id, result, hold)
+        finally:
+            self._release(hold)
         return result
 
-    def _start(self, as_of: dt.date, actor_id: str | None) -> tuple[str, dt.date, bool]:
+    # --- one sweep at a time --------------------------------------------------------------------------------
+
+    def _acquire(self, as_of: dt.date, actor_id: str | None) -> tuple[str, dt.date, bool, _Hold]:
+        """Take the lock and start the sweep (or take over an interrupted one) in one transaction; while a live
+        sweep holds the lock, raise :class:`SweepRunning` — the transaction rolls back, so nothing is written."""
+        hold = _Hold(new_id())
+        try:
+            with unit_of_work(self.sessions) as s:
+                engine = s.get_bind()
+                if engine.dialect.name == "postgresql":  # autocommit: no transaction left open for the sweep's length
+                    hold.conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                lock = s.get(SweepLock, SWEEP_LOCK, with_for_update=True)  # starters queue here, briefly
+                if not self._lock_free(lock, hold):
+                    running = s.get(Sweep, lock.sweep_id) if lock.sweep_id else None
+                    raise SweepRunning(lock.sweep_id, running.started_at if running else None)
+                sweep_id, as_of, resumed = self._start(s, as_of, actor_id)
+                lock.sweep_id, lock.holder, lock.host, lock.pid = sweep_id, hold.token, HOST, os.getpid()
+                lock.acquired_at = lock.heartbeat_at = utcnow()
+        except BaseException:
+            self._let_go(hold)
+            raise
+        return sweep_id, as_of, resumed, hold
+
+    def _lock_free(self, lock: SweepLock, hold: _Hold) -> bool:
+        """Whether the lock's holder is gone. PostgreSQL: the advisory lock, which only a live holder's connection
+        keeps, can be had (and now is ours). SQLite: no holder, or its process on this host is dead, or it has
+        been silent for longer than :attr:`sweep_lease`."""
+        if hold.conn is not None:
+            return bool(hold.conn.scalar(text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")))
+        if lock.holder is None or (lock.host == HOST and lock.pid is not None and not _process_alive(lock.pid)):
+            return True
+        return lock.heartbeat_at is None or utcnow() - lock.heartbeat_at > self.sweep_lease
+
+    @staticmethod
+    def _beat(s: Session, hold: _Hold) -> None:
+        """SQLite, inside a chunk's transaction: move the heartbeat, proving the lock is still this call's. If
+        another sweep took it over (the lease ran out), stop here: the chunk rolls back, nothing is done twice.
+        On PostgreSQL the advisory lock is the proof, and the row stays unlocked so that a refusal is immediate."""
+        if hold.conn is not None:
+            return
+        moved = s.execute(update(SweepLock).where(SweepLock.name == SWEEP_LOCK, SweepLock.holder == hold.token)
+                          .values(heartbeat_at=utcnow())).rowcount
+        if moved != 1:
+            raise RuntimeError("another sweep took over the sweep lock; this chunk is rolled back and this "
+                               "sweep stops (the other one resumes it)")
+
+    def _release(self, hold: _Hold) -> None:
+        """Free the lock — the advisory lock first, then the row if it is still ours — whether the sweep finished
+        or failed (a failed one stays ``running``, and the next sweep resumes it)."""
+        self._let_go(hold)
         with unit_of_work(self.sessions) as s:
-            running = s.scalar(select(Sweep).where(Sweep.status == SweepStatus.running.value)
-                               .order_by(Sweep.started_at).limit(1).with_for_update())
-            if running is not None:
-                running.resumed += 1
-                audit.append(s, action="retention.sweep.resume", allowed=True, actor_id=actor_id,
-                             reasons=("APPI-22",), detail={"sweep_id": running.id, "as_of": running.as_of.isoformat(),
-                                                           "resumed": running.resumed})
-                return running.id, running.as_of, True
-            sweep = Sweep(as_of=as_of, actor_id=actor_id, status=SweepStatus.running.value, resumed=0, disposed=0)
-            s.add(sweep)
-            s.flush()
-            entry = audit.append(s, action="retention.sweep.start", allowed=True, actor_id=actor_id,
-                                 reasons=("APPI-22",), detail={"sweep_id": sweep.id, "as_of": as_of.isoformat()})
-            sweep.start_audit_seq = entry.seq
-            return sweep.id, as_of, False
+            s.execute(update(SweepLock).where(SweepLock.name == SWEEP_LOCK, SweepLock.holder == hold.token)
+                      .values(holder=None, host=None, pid=None, heartbeat_at=None))
+
+    @staticmethod
+    def _let_go(hold: _Hold) -> None:
+        if hold.conn is not None:
+            hold.conn.invalidate()  # ending the session frees its advisory lock; the pool never gets it back held
+            hold.conn.close()
+
+    def _start(self, s: Session, as_of: dt.date, actor_id: str | None) -> tuple[str, dt.date, bool]:
+        running = s.scalar(select(Sweep).where(Sweep.status == SweepStatus.running.value)
+                           .order_by(Sweep.started_at).limit(1).with_for_update())
+        if running is not None:
+            running.resumed += 1
+            audit.append(s, action="retention.sweep.resume", allowed=True, actor_id=actor_id,
+                         reasons=("APPI-22",), detail={"sweep_id": running.id, "as_of": running.as_of.isoformat(),
+                                                       "resumed": running.resumed})
+            return running.id, running.as_of, True
+        sweep = Sweep(as_of=as_of, actor_id=actor_id, status=SweepStatus.running.value, resumed=0, disposed=0)
+        s.add(sweep)
+        s.flush()
+        entry = audit.append(s, action="retention.sweep.start", allowed=True, actor_id=actor_id,
+                             reasons=("APPI-22",), detail={"sweep_id": sweep.id, "as_of": as_of.isoformat()})
+        sweep.start_audit_seq = entry.seq
+        return sweep.id, as_of, False
 
     def _already_disposed(self, sweep_id: str) -> int:
         with self.read_sessions() as s:
@@ -401,7 +521,7 @@ class Retention:
         return row
 
     def _sweep_rule(self, sweep_id: str, rule_id: str, as_of: dt.date, actor_id: str | None, result: SweepResult,
-                    running_total: int, progress) -> int:
+                    running_total: int, progress, hold: _Hold) -> int:
         groups = [g for g in self._groups if g.owner.id == rule_id]
         with unit_of_work(self.sessions) as s:
             row = self._progress_row(s, sweep_id, rule_id)
@@ -415,6 +535,7 @@ class Retention:
         chunks = chunk_no + max(1, math.ceil(remaining / self.chunk_subjects))
         while True:
             with unit_of_work(self.sessions) as s:
+                self._beat(s, hold)
                 row = self._progress_row(s, sweep_id, rule_id)
                 lo = row.last_key
                 hi = s.scalar(select(Subject.id).where(*self._in_range(Subject.id, lo, None))
@@ -485,7 +606,7 @@ class Retention:
         s.flush()
 
     def _sweep_keeper(self, sweep_id: str, keeper: RecordKeeper, as_of: dt.date, actor_id: str | None,
-                      result: SweepResult, running_total: int, progress) -> int:
+                      result: SweepResult, running_total: int, progress, hold: _Hold) -> int:
         """Law-kept records are disposed of by their own room; the certificate records its count.
 
         The keeper commits on its own, so the expected count is checkpointed first: if the process dies after
@@ -493,6 +614,7 @@ class Retention:
         """
         unit = keeper_name(keeper)
         with unit_of_work(self.sessions) as s:
+            self._beat(s, hold)
             row = self._progress_row(s, sweep_id, unit)
             if row.done:
                 result.disposed[unit] = row.disposed
@@ -504,6 +626,7 @@ class Retention:
         if n == 0 and keeper.expired_records(as_of) == 0:
             n = expected
         with unit_of_work(self.sessions) as s:
+            self._beat(s, hold)
             row = self._progress_row(s, sweep_id, unit)
             entry = audit.append(s, action="retention.dispose", allowed=True, actor_id=actor_id,
                                  reasons=("RET-DUE", "APPI-RULES-21", "APPI-RULES-25"),
@@ -520,8 +643,9 @@ class Retention:
             progress(Tick(unit, 1, 1, n, running_total))
         return running_total
 
-    def _finish(self, sweep_id: str, result: SweepResult) -> None:
+    def _finish(self, sweep_id: str, result: SweepResult, hold: _Hold) -> None:
         with unit_of_work(self.sessions) as s:
+            self._beat(s, hold)
             sweep = s.get(Sweep, sweep_id, with_for_update=True)
             assert sweep is not None
             entry = audit.append(s, action="retention.sweep", allowed=True, actor_id=sweep.actor_id,
@@ -592,14 +716,22 @@ class Retention:
 
     def record_event(self, subject_id: str, event: str, on: dt.date, *, actor_id: str | None = None) -> None:
         """Note an event a period counts from (consent withdrawn, full repayment, retirement …)."""
+        with unit_of_work(self.sessions) as s:
+            self.note_event(s, subject_id, event, on, actor_id)
+
+    def note_event(self, session: Session, subject_id: str, event: str, on: dt.date,
+                   actor_id: str | None = None) -> None:
+        """:meth:`record_event` inside the caller's transaction: another room's act and the event it starts
+        (a consent withdrawn, ``Consents.events``) are written together or not at all."""
         if event not in RECORDED_EVENTS:
             raise VaultError("event", "RET-EVENT", f"{event!r} is not an event recorded here "
                              "(record and engagement dates are read from the vault)")
-        with unit_of_work(self.sessions) as s:
-            self.vault.subject(s, subject_id)
-            s.add(RetentionEvent(subject_id=subject_id, event=event, on_date=on, actor_id=actor_id))
-            audit.append(s, action="retention.event", allowed=True, actor_id=actor_id, subject_id=subject_id,
-                         reasons=("APPI-22",), detail={"event": event, "on": on.isoformat()})
+        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+            raise VaultError("on", "RET-EVENT", "the day of the event, a date")
+        self.vault.subject(session, subject_id)
+        session.add(RetentionEvent(subject_id=subject_id, event=event, on_date=on, actor_id=actor_id))
+        audit.append(session, action="retention.event", allowed=True, actor_id=actor_id, subject_id=subject_id,
+                     reasons=("APPI-22",), detail={"event": event, "on": on.isoformat()})
 
     # --- one subject (for erasure requests) -----------------------------------------------------------------
 
