@@ -334,7 +334,17 @@ def import_file(
     source: Annotated[str, typer.Option(help="direct, third_party or public")] = "direct",
     channel: Annotated[str, typer.Option()] = "file",
     consent_ref: Annotated[str | None, typer.Option(help="reference of the consent obtained at source")] = None,
-    provider: Annotated[str | None, typer.Option(help="the third party the data came from")] = None,
+    provider: Annotated[str | None, typer.Option(
+        help="third_party: the provider, a recipient / bureau / joint-use / outsourcee id of the program, or its "
+             "name (then also --provider-address and, for a corporation, --provider-representative)")] = None,
+    provider_address: Annotated[str | None, typer.Option(help="third_party: the provider's address")] = None,
+    provider_representative: Annotated[str | None, typer.Option(
+        help="third_party: the provider's representative")] = None,
+    acquired_how: Annotated[str | None, typer.Option(
+        help="third_party: how the provider acquired the data (Art. 30(1)(ii))")] = None,
+    basis: Annotated[str | None, typer.Option(help="third_party: the provider's basis (consent, opt_out …)")] = None,
+    ppc_publication: Annotated[str | None, typer.Option(
+        help="third_party, opt-out: the PPC publication of the provider's filing")] = None,
     chunk: Annotated[int, typer.Option(min=1, help="rows per transaction")] = 5000,
     strict: Annotated[bool, typer.Option(help="stop before a chunk with a bad row instead of skipping it")] = False,
     rejects: Annotated[Path | None, typer.Option(help="write rejected rows (row, column, rule) to this CSV")] = None,
@@ -342,7 +352,12 @@ def import_file(
     database: DatabaseOption = None,
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
-    """Bulk-import subjects from a CSV: decided once, written in chunks, one audit entry per chunk."""
+    """Bulk-import subjects from a CSV: decided once, written in chunks, one audit entry per chunk.
+
+    Data from a third party (``--source third_party``) comes in as one Art. 30 receipt: the provider and how
+    it acquired the data are confirmed first (a refusal imports nothing), and every chunk writes its persons
+    with their confirmation records.
+    """
     import csv
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -358,7 +373,22 @@ def import_file(
     )
     from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
+    from hogo.provision.receipts import named_party
     from hogo.vault.models import Source
+
+    try:
+        origin = Source(source)
+    except ValueError:
+        raise typer.BadParameter("direct, third_party or public", param_hint="--source") from None
+    receipt_options = {"--provider-address": provider_address, "--provider-representative": provider_representative,
+                       "--acquired-how": acquired_how, "--basis": basis, "--ppc-publication": ppc_publication}
+    if origin is not Source.third_party:
+        given = [name for name, value in receipt_options.items() if value is not None]
+        if given:
+            raise typer.BadParameter(f"{given[0]} describes a third party's data: use it with --source third_party",
+                                     param_hint=given[0])
+    elif provider is None:
+        raise typer.BadParameter("name the third party the data came from (Art. 30(1)(i))", param_hint="--provider")
 
     with cli_session(policy, database, key_file, MappingError, AccessDenied, ImportRejected, ImportAborted) as hogo:
         with hogo.sessions() as s:
@@ -370,12 +400,23 @@ def import_file(
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=out) as bar:
             task = bar.add_task(f"importing {csv_path.name}", total=total)
-            report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose,
-                                source=Source(source), channel=channel, consent_ref=consent_ref,
-                                provider=provider, chunk=chunk, strict=strict,
-                                progress=lambda done: bar.update(task, completed=done))
+            progress = lambda done: bar.update(task, completed=done)  # noqa: E731
+            receipt_id = None
+            if origin is Source.third_party:
+                assert provider is not None
+                party = named_party(hogo.policy, provider, provider_address, provider_representative)
+                report, receipt_id = hogo.provision.import_received(
+                    hogo, csv_path, spec, actor_id=actor_id, provider=party, acquired_how=acquired_how,
+                    purpose_id=purpose, basis=basis, consent_ref=consent_ref, ppc_publication=ppc_publication,
+                    channel=channel, chunk=chunk, strict=strict, progress=progress)
+            else:
+                report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose, source=origin,
+                                    channel=channel, consent_ref=consent_ref, provider=provider, chunk=chunk,
+                                    strict=strict, progress=progress)
     out.print(f"imported {report.subjects} subjects, {report.records} records in {report.chunks} chunk(s), "
               f"{report.rows_per_second:,.0f} rows/s; rejected {report.rejected_rows} row(s)")
+    if receipt_id is not None:
+        out.print(f"Art. 30 receipt {receipt_id}: confirmation records for the {report.subjects} person(s) received")
     if rejects and report.rejected:
         with rejects.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)

@@ -408,9 +408,15 @@ class _Importer:
     def __init__(self, hogo: Hogo, mapping: Mapping, ref_position: int, positions: list[int], *, actor_id: str,
                  purpose_id: str, source: Source | str, channel: Channel | str, consent_ref: str | None,
                  provider: str | None, retain_until, chunk: int, strict: bool,
-                 progress: Callable[[int], Any] | None, use_copy: bool | None):
+                 progress: Callable[[int], Any] | None, use_copy: bool | None,
+                 then: Callable[[Session, list[str]], Any] | None = None):
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
+        if str(Source(source)) == Source.third_party and then is None:
+            raise VaultError("source", "APPI-30-1", "data from a third party is imported with its Art. 30 "
+                             "confirmation and record: use the provision room's import_received "
+                             "(hogo import --source third_party --provider …)")
+        self.then = then
         self.hogo, self.mapping = hogo, mapping
         self.policy, self.vault = hogo.policy, hogo.vault
         self.actor_id, self.purpose_id = actor_id, purpose_id
@@ -581,6 +587,8 @@ class _Importer:
             subjects, keys, records = self.encrypt(good)
             for writer, rows in zip(self.writers, (subjects, keys, records), strict=True):
                 writer.write(s, rows)
+            if self.then is not None and subjects:
+                self.then(s, [row[0] for row in subjects])  # e.g. the Art. 30 receipt, in the chunk's transaction
             entry = audit.append(
                 s, action="import", allowed=True, actor_id=self.actor_id, purpose_id=self.purpose_id,
                 items=self.mapping.items, reasons=self.reasons,
@@ -627,7 +635,7 @@ class _Importer:
         return self.report
 
 
-def _resolve_mapping(mapping: Mapping | str | Path, policy: Policy) -> Mapping:
+def resolve_mapping(mapping: Mapping | str | Path, policy: Policy) -> Mapping:
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     mapping.check(policy)
@@ -638,24 +646,25 @@ def import_rows(hogo: Hogo, header: Sequence[str], rows: Iterable[Sequence[str]]
                 *, actor_id: str, purpose_id: str, source: Source | str, channel: Channel | str = "file",
                 consent_ref: str | None = None, provider: str | None = None, retain_until=None,
                 chunk: int = DEFAULT_CHUNK, strict: bool = False, progress: Callable[[int], Any] | None = None,
-                use_copy: bool | None = None) -> ImportReport:
+                use_copy: bool | None = None, then: Callable[[Session, list[str]], Any] | None = None) -> ImportReport:
     """Import rows that are already split into cells (``header`` names the columns); see :func:`import_csv`.
 
     ``rows`` may be any iterable (a generator keeps memory flat); row numbers start at 2.
     """
-    mapping = _resolve_mapping(mapping, hogo.policy)
+    mapping = resolve_mapping(mapping, hogo.policy)
     ref_position, positions = mapping.positions(header, "the rows")
     importer = _Importer(hogo, mapping, ref_position, positions, actor_id=actor_id, purpose_id=purpose_id,
                          source=source, channel=channel, consent_ref=consent_ref, provider=provider,
                          retain_until=retain_until, chunk=chunk, strict=strict, progress=progress,
-                         use_copy=use_copy)
+                         use_copy=use_copy, then=then)
     return importer.run(len(header), rows)
 
 
 def import_csv(hogo: Hogo, path: str | Path, mapping: Mapping | str | Path, *, actor_id: str, purpose_id: str,
                source: Source | str, channel: Channel | str = "file", consent_ref: str | None = None,
                provider: str | None = None, retain_until=None, chunk: int = DEFAULT_CHUNK, strict: bool = False,
-               progress: Callable[[int], Any] | None = None, use_copy: bool | None = None) -> ImportReport:
+               progress: Callable[[int], Any] | None = None, use_copy: bool | None = None,
+               then: Callable[[Session, list[str]], Any] | None = None) -> ImportReport:
     """Import a CSV file into the vault for ``purpose_id``, streamed in chunks (see the module doc).
 
     ``mapping`` is a :class:`Mapping` or the path of a mapping file. ``source`` is where the data came
@@ -663,12 +672,15 @@ def import_csv(hogo: Hogo, path: str | Path, mapping: Mapping | str | Path, *, a
     states that consent was obtained at the source (needed for consent-required purposes).
     ``progress(rows_done)`` is called after each committed chunk with the rows read so far (see
     :func:`count_rows` for the total). ``use_copy`` (default: on PostgreSQL) inserts with ``COPY``.
+    ``then(session, subject_ids)`` runs inside each chunk's transaction after its rows are written (another
+    room's rows that must stand or fall with the chunk); data from a third party needs it — the provision
+    room's ``import_received`` passes its Art. 30 receipt — and is refused without it.
 
     Raises :class:`MappingError` (mapping or header; nothing written), :class:`AccessDenied` (refused and
     audited; nothing written), :class:`ImportRejected` (``strict`` and a bad row) or :class:`ImportAborted`
     (a chunk failed; earlier chunks stay committed).
     """
-    mapping = _resolve_mapping(mapping, hogo.policy)
+    mapping = resolve_mapping(mapping, hogo.policy)
     p = Path(path)
     with p.open(encoding=mapping.encoding, newline="") as f:
         reader = csv.reader(f, delimiter=mapping.delimiter)
@@ -683,7 +695,7 @@ def import_csv(hogo: Hogo, path: str | Path, mapping: Mapping | str | Path, *, a
         importer = _Importer(hogo, mapping, ref_position, positions, actor_id=actor_id, purpose_id=purpose_id,
                              source=source, channel=channel, consent_ref=consent_ref, provider=provider,
                              retain_until=retain_until, chunk=chunk, strict=strict, progress=progress,
-                             use_copy=use_copy)
+                             use_copy=use_copy, then=then)
         return importer.run(len(header), reader)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hogo import clock
@@ -51,6 +51,27 @@ CONFIRMATION_METHODS = ("declaration", "contract", "other")  # Rules 22(1) / 26(
 
 class ReceiptRefused(VaultError):
     """The law refuses the receipt as asked (confirmation or record incomplete); ``rule`` is the article code."""
+
+
+@dataclass
+class PreparedReceipt:
+    """A receipt whose confirmations the law accepted, ready to be written (``receipt_id`` once it is)."""
+
+    party: ResolvedParty
+    items: list[str]
+    acquired: str | None
+    purpose_id: str
+    basis: ProvisionBasis
+    facts: ReceiptFacts
+    reasons: tuple[str, ...]
+    record_required: bool
+    consent_ref: str | None
+    ppc_publication: str | None
+    received_on: dt.date
+    method: RecordMethod
+    confirmed_by: str
+    today: dt.date
+    receipt_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,14 @@ def resolve_party(policy: Policy, spec: Party | Mapping | str, field: str) -> Re
     return ResolvedParty(ProviderKind.ad_hoc, None, *given, p.corporation, True, None, p.public_body, country)
 
 
+def named_party(policy: Policy, name_or_id: str, address: str | None = None,
+                representative: str | None = None) -> Party:
+    """A party named on a command line: the program's party of that id, else a business of that name."""
+    if _from_policy(policy, name_or_id) is not None:
+        return Party(id=name_or_id, address=address, representative=representative)
+    return Party(name=name_or_id, address=address, representative=representative)
+
+
 def _from_policy(policy: Policy, party_id: str):
     for r in policy.recipients:
         if r.id == party_id:
@@ -194,21 +223,16 @@ class ReceiptsRoom:
 
     policy: Policy
 
-    def receive(self, actor_id: str, subject_ids: Iterable[str], provider: Party | Mapping | str,
-                items: Sequence[str], acquired_how: str | None, *, purpose_id: str,
-                basis: ProvisionBasis | str | None = None, consent_ref: str | None = None,
-                ppc_publication: str | None = None, received_on: dt.date | None = None,
-                method: RecordMethod | str = RecordMethod.PER_PROVISION,
-                confirmed_by: str = "declaration") -> ReceiptResult:
-        """Receive ``items`` of each subject from ``provider``, with the Art. 30 confirmations and records.
+    def prepare_receipt(self, provider: Party | Mapping | str, items: Sequence[str], acquired_how: str | None, *,
+                        purpose_id: str, basis: ProvisionBasis | str | None = None, consent_ref: str | None = None,
+                        ppc_publication: str | None = None, received_on: dt.date | None = None,
+                        method: RecordMethod | str = RecordMethod.PER_PROVISION,
+                        confirmed_by: str = "declaration") -> PreparedReceipt:
+        """Check the Art. 30 confirmations and the Rules 24 record items before anything is received.
 
-        ``acquired_how`` — how the provider acquired the data (取得の経緯); ``consent_ref`` — the person's
-        consent confirmed for a consent-based receipt (e.g. the provider's consent clause); ``ppc_publication``
-        — for an opt-out receipt, the PPC publication of the provider's filing. The subjects are persons
-        already registered in the vault (e.g. by ``hogo import --source third_party``).
+        Raises :class:`ReceiptRefused` (the article's code) or :class:`VaultError` (bad input); writes nothing.
         """
         items = list(dict.fromkeys(items))
-        subjects = list(dict.fromkeys(subject_ids))
         self._check_ids(purpose_id, items)  # type: ignore[attr-defined]
         if not items:
             raise VaultError("items", "PRV-ITEMS", "name the items received")
@@ -241,35 +265,79 @@ class ReceiptsRoom:
                 missing = record_missing_items(facts.record_kind, facts.record_fields)
                 field = _MISSING_FIELD.get(missing[0], "provider") if missing else field
             raise ReceiptRefused(field, code, decision.note or "the Art. 30 confirmation is not complete")
+        return PreparedReceipt(party, items, acquired, purpose_id, law_basis, facts, decision.reasons,
+                               record.allowed, _text(consent_ref), _text(ppc_publication), on, rec_method,
+                               confirmed_by, today)
 
+    def receive(self, actor_id: str, subject_ids: Iterable[str], provider: Party | Mapping | str,
+                items: Sequence[str], acquired_how: str | None, *, purpose_id: str,
+                basis: ProvisionBasis | str | None = None, consent_ref: str | None = None,
+                ppc_publication: str | None = None, received_on: dt.date | None = None,
+                method: RecordMethod | str = RecordMethod.PER_PROVISION,
+                confirmed_by: str = "declaration") -> ReceiptResult:
+        """Receive ``items`` of each subject from ``provider``, with the Art. 30 confirmations and records.
+
+        ``acquired_how`` — how the provider acquired the data (取得の経緯); ``consent_ref`` — the person's
+        consent confirmed for a consent-based receipt (e.g. the provider's consent clause); ``ppc_publication``
+        — for an opt-out receipt, the PPC publication of the provider's filing. The subjects are persons
+        already registered in the vault; a file of new persons comes in with :meth:`import_received`.
+        """
+        subjects = list(dict.fromkeys(subject_ids))
+        prepared = self.prepare_receipt(provider, items, acquired_how, purpose_id=purpose_id, basis=basis,
+                                        consent_ref=consent_ref, ppc_publication=ppc_publication,
+                                        received_on=received_on, method=method, confirmed_by=confirmed_by)
         with unit_of_work(self._sessions) as s:  # type: ignore[attr-defined]
             actor = s.get(Actor, actor_id)
             role = actor.role if actor is not None and actor.active else None
-            access = decide(self.policy, AccessFacts(role, purpose_id, consent_given=True), items)
+            access = decide(self.policy, AccessFacts(role, purpose_id, consent_given=True), prepared.items)
             if access.withheld or access.reasons:
                 reasons = access.all_reasons()
                 entry = audit.append(s, action="provision.receive", allowed=False, actor_id=actor_id,
-                                     purpose_id=purpose_id, items=items, reasons=reasons,
-                                     detail={"provider_kind": str(party.kind), "provider_id": party.id,
-                                             "basis": str(law_basis), "requested": len(subjects)})
+                                     purpose_id=purpose_id, items=prepared.items, reasons=reasons,
+                                     detail={"provider_kind": str(prepared.party.kind),
+                                             "provider_id": prepared.party.id, "basis": str(prepared.basis),
+                                             "requested": len(subjects)})
                 denied = AccessDenied(reasons, entry.seq, access.withheld)
             else:
                 denied = None
-                result = self._receive(s, actor_id, subjects, party, items, acquired, purpose_id, law_basis,
-                                       facts, decision.reasons, record.allowed, _text(consent_ref),
-                                       _text(ppc_publication), on, rec_method, confirmed_by, today)
+                result = self.receive_into(s, actor_id, prepared, subjects)
         if denied is not None:
             raise denied
         return result
 
-    def _receive(self, s: Session, actor_id: str, subjects: list[str], party: ResolvedParty, items: list[str],
-                 acquired: str | None, purpose_id: str, basis: ProvisionBasis, facts: ReceiptFacts,
-                 reasons: tuple[str, ...], record_required: bool, consent_ref: str | None,
-                 ppc_publication: str | None, on: dt.date, method: RecordMethod, confirmed_by: str,
-                 today: dt.date) -> ReceiptResult:
+    def import_received(self, hogo, csv_path, mapping, *, actor_id: str, provider: Party | Mapping | str,
+                        acquired_how: str | None, purpose_id: str, basis: ProvisionBasis | str | None = None,
+                        consent_ref: str | None = None, ppc_publication: str | None = None,
+                        received_on: dt.date | None = None, confirmed_by: str = "declaration", **options):
+        """Import a third party's file of persons (``hogo.access.importer.import_csv``) as one Art. 30 receipt.
+
+        The confirmations are checked first: a refused receipt imports nothing. Then every chunk of the import
+        writes, in its own transaction, its persons and their confirmation records, so no person is in the
+        vault without the record of where they came from. The receipt's items are the mapping's; ``options``
+        go to ``import_csv`` (``chunk``, ``strict``, ``progress`` …). Returns (import report, receipt id).
+        """
+        from hogo.access.importer import import_csv, resolve_mapping
+
+        spec = resolve_mapping(mapping, self.policy)
+        prepared = self.prepare_receipt(provider, spec.items, acquired_how, purpose_id=purpose_id, basis=basis,
+                                        consent_ref=consent_ref, ppc_publication=ppc_publication,
+                                        received_on=received_on, confirmed_by=confirmed_by)
+        party = prepared.party
+        label = party.id or party.name or "individual"
+        report = import_csv(hogo, csv_path, spec, actor_id=actor_id, purpose_id=purpose_id, source="third_party",
+                            consent_ref=prepared.consent_ref, provider=label,
+                            then=lambda s, ids: self.receive_into(s, actor_id, prepared, ids), **options)
+        return report, prepared.receipt_id
+
+    def receive_into(self, s: Session, actor_id: str, prepared: PreparedReceipt,
+                     subjects: list[str]) -> ReceiptResult:
+        """Write a prepared receipt's persons and records in the caller's transaction. The first call with
+        persons writes the receipt; later calls (the next chunks of an import) add to it."""
+        p = prepared
+        party = p.party
         if party.subject_id is not None and s.get(Subject, party.subject_id) is None:
             raise VaultError("provider.subject_id", "VAULT-SUBJECT", "no such subject")
-        purpose = self.policy.purpose(purpose_id)
+        purpose = self.policy.purpose(p.purpose_id)
         assert purpose is not None
         types = set(purpose.subject_types)
         refused: dict[str, list[str]] = {}
@@ -286,42 +354,49 @@ class ReceiptsRoom:
                 elif types and found[sid][0] not in types:
                     refused[sid] = ["ACC-SUBJECT-TYPE"]
         received = [sid for sid in subjects if sid not in refused]
-        kind = facts.record_kind
+        kind = p.facts.record_kind
         # Rules 25: contract substitute / bulk count from the (last) receipt, a per-receipt record from its creation
-        start_day = today if method is RecordMethod.PER_PROVISION else on
-        retain_until = record_retained_until(method, start_day)
+        start_day = p.today if p.method is RecordMethod.PER_PROVISION else p.received_on
+        retain_until = record_retained_until(p.method, start_day)
         now = utcnow()
-        receipt_id = new_id()
+        first = p.receipt_id is None
+        receipt_id = p.receipt_id or new_id()
         rows = []
         if received:
-            s.add(Receipt(id=receipt_id, provider_kind=str(party.kind), provider_id=party.id,
-                          provider_name=party.name, provider_address=party.address,
-                          provider_representative=party.representative, provider_subject_id=party.subject_id,
-                          acquired_how=acquired, confirmed_by=confirmed_by, basis=str(basis),
-                          ppc_publication=ppc_publication, purpose_id=purpose_id, actor_id=actor_id, at=now,
-                          received_on=on, subject_count=len(received), items=items, reasons=list(reasons)))
-            s.flush()
+            if first:
+                s.add(Receipt(id=receipt_id, provider_kind=str(party.kind), provider_id=party.id,
+                              provider_name=party.name, provider_address=party.address,
+                              provider_representative=party.representative, provider_subject_id=party.subject_id,
+                              acquired_how=p.acquired, confirmed_by=p.confirmed_by, basis=str(p.basis),
+                              ppc_publication=p.ppc_publication, purpose_id=p.purpose_id, actor_id=actor_id,
+                              at=now, received_on=p.received_on, subject_count=len(received), items=p.items,
+                              reasons=list(p.reasons)))
+                s.flush()
+                p.receipt_id = receipt_id
+            else:
+                s.execute(update(Receipt).where(Receipt.id == receipt_id)
+                          .values(subject_count=Receipt.subject_count + len(received)))
             size = chunk_size(s)
             lineage = [(new_id(), sid) for sid in received]
             for start in range(0, len(lineage), size):
                 bulk_insert(s, ReceivedSubject.__table__, {"receipt_id": receipt_id}, ("id", "subject_id"),
                             lineage[start:start + size])
-            if record_required:
+            if p.record_required:
                 rows = [(new_id(), sid) for sid in received]
-                constant = {"receipt_id": receipt_id, "kind": str(kind), "items": items, "consent_ref": consent_ref,
-                            "received_on": on, "method": str(method), "retain_until": retain_until,
-                            "created_at": now}
+                constant = {"receipt_id": receipt_id, "kind": str(kind), "items": p.items,
+                            "consent_ref": p.consent_ref, "received_on": p.received_on, "method": str(p.method),
+                            "retain_until": retain_until, "created_at": now}
                 for start in range(0, len(rows), size):
                     bulk_insert(s, ReceiptRecord.__table__, constant, ("id", "subject_id"), rows[start:start + size])
         refusal_codes = list(dict.fromkeys(c for codes in refused.values() for c in codes))
         entry = audit.append(
-            s, action="provision.receive", allowed=bool(received), actor_id=actor_id, purpose_id=purpose_id,
-            items=items, reasons=list(reasons) if received else refusal_codes or ["PRV-NOTHING"],
+            s, action="provision.receive", allowed=bool(received), actor_id=actor_id, purpose_id=p.purpose_id,
+            items=p.items, reasons=list(p.reasons) if received else refusal_codes or ["PRV-NOTHING"],
             detail={"receipt_id": receipt_id if received else None, "provider_kind": str(party.kind),
-                    "provider_id": party.id, "basis": str(basis), "received": len(received),
-                    "refused": len(refused), "records": len(rows), "method": str(method)})
+                    "provider_id": party.id, "basis": str(p.basis), "received": len(received),
+                    "refused": len(refused), "records": len(rows), "method": str(p.method)})
         return ReceiptResult(receipt_id if received else None, received, refused, len(rows), entry.seq,
-                             tuple(reasons))
+                             tuple(p.reasons))
 
     def find_improper_acquisition(self, actor_id: str, receipt_id: str, finding: str,
                                   found_on: dt.date | None = None) -> None:
