@@ -29,9 +29,10 @@ def _rows(ch) -> dict[str, int]:
                 for model in (ConsentEvent, OptOutEvent, AuditEntry)}
 
 
-def _last_audit(ch) -> AuditEntry:
+def _last_audit(ch, action: str | None = None) -> AuditEntry:
     with ch.sessions() as s:
-        return s.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        q = select(AuditEntry).order_by(AuditEntry.seq.desc())
+        return s.scalars(q if action is None else q.where(AuditEntry.action == action)).first()
 
 
 def _refused(call) -> ConsentDenied:
@@ -159,7 +160,7 @@ def test_any_staff_member_records_a_withdrawal_or_an_opt_out(ch, cstaff, officer
     # A marketing clerk takes the phone call withdrawing the credit consent; the officer the DM refusals.
     ch.consents.withdraw(sid, "application_consent", channel="phone", evidence_ref="rec/1",
                          actor_id=cstaff["marketing"])
-    withdrawn = _last_audit(ch)
+    withdrawn = _last_audit(ch, "consent.withdraw")  # followed by the retention event it starts
     ch.consents.opt_out(sid, "newsletter", channel="written", actor_id=officer)
     ch.consents.opt_out(sid, "marketing", channel="written", actor_id=officer)
     assert (withdrawn.action, withdrawn.allowed, withdrawn.actor_id) == ("consent.withdraw", True,
@@ -209,6 +210,9 @@ def test_the_state_shows_the_documents_the_role_touches_and_every_opt_out(ch, cs
     assert (marketing.purposes, marketing.provisions) == ({"newsletter"}, frozenset())
     assert nothing.documents == () and nothing.purposes == frozenset()
     assert screening.opted_out == marketing.opted_out == nothing.opted_out == {"marketing"}
+    look = _last_audit(ch)  # every look is audited, with what was shown (counts only)
+    assert (look.action, look.allowed, look.actor_id, look.subject_id) == ("consent.state", True, officer, sid)
+    assert look.detail == {"documents": 0, "opt_outs": 1}
     before = _rows(ch)
     refusal = _refused(lambda: ch.consents.current_state(sid, actor_id="00000000-0000-0000-0000-000000000000"))
     assert refusal.reasons == ["ACC-ACTOR"]
@@ -219,6 +223,8 @@ def test_a_receipt_is_for_a_role_touching_the_document(ch, cstaff, person):
     sid, never = person("C-1"), person("C-2")
     ch.consents.give(sid, "application_consent", channel="written", actor_id=cstaff["screening"])
     assert ch.consents.receipt(sid, "application_consent", actor_id=cstaff["screening"])["piiPrincipalId"] == sid
+    entry = _last_audit(ch)
+    assert (entry.action, entry.allowed, entry.detail) == ("consent.receipt", True, {"document_id": "application_consent"})
     # Refused whether or not the person consented: the refusal says nothing about it.
     for subject in (sid, never):
         refusal = _refused(lambda s=subject: ch.consents.receipt(s, "application_consent",

@@ -459,7 +459,7 @@ class Consents:
 
     def current_state(self, subject_id: str, *, actor_id: str) -> ConsentState:
         """The person's state as the actor may see it (:func:`visible_state`); an unknown or deactivated actor
-        is refused (ACC-ACTOR, audited)."""
+        is refused (ACC-ACTOR, audited). A look is audited too: who gave which consents says much of a person."""
         with (self.read_sessions or self.sessions)() as s:
             self._subject(s, subject_id)
             role = self._role(s, actor_id)
@@ -467,7 +467,14 @@ class Consents:
         if state is None:
             raise self._refuse_reader("consent.state", actor_id, subject_id, ("ACC-ACTOR",), field="actor_id",
                                       target=actor_id)
-        return visible_state(self.policy, state, role)
+        shown = visible_state(self.policy, state, role)
+        self._audit_look("consent.state", actor_id, subject_id, {"documents": len(shown.documents),
+                                                                  "opt_outs": len(shown.opted_out)})
+        return shown
+
+    def _audit_look(self, action: str, actor_id: str, subject_id: str, detail: dict) -> None:
+        with unit_of_work(self.sessions) as s:
+            audit.append(s, action=action, allowed=True, actor_id=actor_id, subject_id=subject_id, detail=detail)
 
     def receipt(self, subject_id: str, document_id: str, *, actor_id: str) -> dict:
         """A Kantara Consent Receipt (v1.1) for the person's latest consent to the document — for staff whose
@@ -490,6 +497,7 @@ class Consents:
             raise self._refuse_reader("consent.receipt", actor_id, subject_id, refusal, field="document_id",
                                       target=doc.id)
         held = next((d for d in state.documents if d.document_id == doc.id), None)
+        self._audit_look("consent.receipt", actor_id, subject_id, {"document_id": doc.id})
         return build_receipt(self.policy, doc, given[-1], events[-1], held)
 
 
