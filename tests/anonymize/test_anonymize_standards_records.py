@@ -10,6 +10,7 @@ import pytest
 from _support import MINIMAL
 from sqlalchemy import select
 
+from hogo import clock
 from hogo.access.models import AuditEntry
 from hogo.anonymize.cli import synthetic_customers
 from hogo.anonymize.models import ProcessedDataset, ProcessedProvision
@@ -126,7 +127,8 @@ def test_items_published_by_the_program(tmp_path, data, db_url):
     try:
         created = anon.anonymize(parse_spec(SPEC), data, tmp_path / "a.parquet")
         row = anon.get(created.record_id)
-        assert row.items_published and row.published_on == row.created_at.date()
+        # the publication day is Japan's date of the creation instant (stored in UTC)
+        assert row.items_published and row.published_on == clock.day_of(row.created_at)
         # the program publishes the provision method too: only the statement is still needed
         out = anon.provide(created.record_id, recipient="lab", statement_given=True)
         assert out.decision.allowed

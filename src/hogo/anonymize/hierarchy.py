@@ -92,10 +92,9 @@ class Hierarchy:
         s = _as_str(values)
         enum = pl.Enum(list(self.levels[0]))
         coded = s.cast(enum, strict=False)
-        bad = coded.is_null() & s.is_not_null() | s.is_null()
-        if bad.any():
+        if coded.null_count():  # an unknown value (cast to null) or an empty one: count them only now
             raise ValueError(
-                f"hierarchy {self.name!r}: {int(bad.sum())} value(s) of column {values.name!r} not in the hierarchy"
+                f"hierarchy {self.name!r}: {coded.null_count()} value(s) of column {values.name!r} not in the hierarchy"
             )
         return coded.to_physical().to_numpy().astype(np.int32, copy=False)
 

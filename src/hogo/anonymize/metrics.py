@@ -18,9 +18,11 @@
   once with the averaged minimum, ``(mean_d x_d − mean_d 1/D_d) / (1 − mean_d 1/D_d)``. It differs from
   ``loss`` (normalize per attribute, then average) and reproduces ARX's published Adult figures
   (0.201 / 0.188 / 0.227 / 0.211, and 0.777 for the entropy-optimal k = 5 node).
-- ``entropy`` — non-uniform entropy (de Waal & Willenborg): per cell ``log2(#input value / #output value)``
-  with counts over the whole table; a suppressed cell counts as generalized to the root (``log2(n / #value)``).
-  Summed over attributes (ARX's arithmetic mean with a common max gives the same ranking).
+- ``entropy`` — non-uniform entropy (de Waal & Willenborg): per cell ``log2(#output value / #input value)``
+  (the information lost about the input value) with counts over the whole table; a suppressed cell counts as
+  generalized to the root (``log2(n / #value)``). Summed over attributes (ARX's arithmetic mean with a common
+  max gives the same ranking). Each attribute's part depends only on its own level, so with nothing
+  suppressed a node's entropy is a sum of per-(attribute, level) lookups (``DimStats.entropy_part``).
 - ``discernibility`` — Σ |E|² over retained classes + n · #suppressed records.
 
 Every metric is a sum of a per-level, data-only part and a suppression penalty ≥ 0, so
