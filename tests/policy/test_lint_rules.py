@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hogo import clock
 from hogo.law.reasons import REASONS
 from hogo.policy.lint import RULES, Severity, has_errors, lint
 from hogo.policy.loader import load, parse
@@ -125,6 +126,14 @@ FOREIGN_VENDOR = seq(
     put(("security", "external_environment"), ["米国の制度を把握した上で安全管理措置を実施しています。"]),
     put(("security", "foreign_handling"), ["US"]),
 )
+
+def last_check(days_ago: int, ensured: bool = True) -> dict:
+    """A periodic-check result dated ``days_ago`` days before the Japanese today."""
+    return {"checked_on": clock.today() - dt.timedelta(days=days_ago), "measures_ensured": ensured}
+
+
+EQUIVALENT = {"basis": "equivalent_system", "periodic_check": "年1回、監査報告書で確認"}
+UNIDENTIFIED = {"countries": [], "country_system": None, "unidentified_reason": "委託先を選定中のため"}
 
 HIGHLY = item("religion", "highly_sensitive", necessity="本人確認のため必要不可欠")
 SPECIAL = item("medical_history", "special_care")
@@ -290,6 +299,19 @@ FAIL = [
     ("HG055", put(("children",), {"guardian_consent_below_age": 15}), ["children.guardian_consent_below_age"]),
     ("HG055", seq(put(("law", "guardian_consent_max_age"), 13), put(("children",), {"guardian_consent_below_age": 13})),
      ["children.guardian_consent_below_age"]),
+    ("HG056", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(30, ensured=False))),
+     ["cross_border[0].last_check.measures_ensured"]),
+    ("HG057", add(("cross_border",), cross_border(**EQUIVALENT)), ["cross_border[0].last_check"]),
+    ("HG057", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(400))),
+     ["cross_border[0].last_check.checked_on"]),
+    ("HG057", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(-1))),
+     ["cross_border[0].last_check.checked_on"]),
+    ("HG058", seq(with_outsourcee(), add(("cross_border",), cross_border(parties=["vendor"]))),
+     ["outsourcing.outsourcees[0].country"]),
+    ("HG058", seq(add(("recipients",), recipient(country="JP")),
+                  add(("cross_border",), cross_border(parties=["partner"], countries=["JP", "SG"]))),
+     ["recipients[0].country"]),
+    ("HG059", add(("cross_border",), cross_border(**UNIDENTIFIED)), ["cross_border[0].reference_info"]),
 ]
 
 # PASS: the code must not be reported (the fixed form of a failing case, or a boundary that is lawful).
@@ -381,6 +403,19 @@ PASS = [
     ("HG055", put(("children",), {"guardian_consent_below_age": 16})),
     ("HG055", seq(put(("law", "guardian_consent_max_age"), 13), put(("children",), {"guardian_consent_below_age": 18}))),
     ("HG055", None),
+    ("HG056", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(30)))),
+    ("HG056", None),
+    ("HG057", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(30)))),
+    ("HG057", add(("cross_border",), cross_border(**EQUIVALENT, last_check=last_check(0)))),
+    ("HG057", add(("cross_border",), cross_border())),  # consent: no periodic check
+    ("HG058", seq(with_outsourcee(country="US"), add(("cross_border",), cross_border(parties=["vendor"])))),
+    # a country not identifiable: the provision room treats the JP-default party as abroad
+    ("HG058", seq(with_outsourcee(), add(("cross_border",), cross_border(parties=["vendor"], **UNIDENTIFIED)))),
+    ("HG058", seq(with_outsourcee(), add(("cross_border",), cross_border(parties=[])))),
+    ("HG059", add(("cross_border",), cross_border(**UNIDENTIFIED, reference_info="none_available"))),
+    ("HG059", add(("cross_border",), cross_border(**UNIDENTIFIED, reference_info="given"))),
+    ("HG059", add(("cross_border",), cross_border(**UNIDENTIFIED, **EQUIVALENT))),  # not consent-based
+    ("HG059", add(("cross_border",), cross_border())),  # the country is named
 ]
 
 

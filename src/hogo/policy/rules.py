@@ -8,19 +8,22 @@ they are listed here in code order. Severity: ``error`` for a violation of the l
 The law itself lives in :mod:`hogo.law`: the designated countries come from :mod:`hogo.law.crossborder`, the
 fee judgement from :func:`hogo.law.rights.fee_check`, and the values the law leaves open (the fee thresholds,
 the guardian-consent age, the 2026 amendment's date and age) from the program's own ``law:`` settings: a company changes them in its
-program, a later PPC designation changes hogo.law, and no rule is touched.
+program, a later PPC designation changes hogo.law, and no rule is touched. The one exception is the interval
+of the Rules 18(1)(i) periodic check (:data:`PERIODIC_CHECK_YEARS`), a guideline expectation, not yet a setting.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from hogo import clock
 from hogo.law.categories import CATEGORY_RULES, Category
 from hogo.law.crossborder import is_equivalent_country, is_foreign
 from hogo.law.reasons import Decision
 from hogo.law.rights import fee_check
 from hogo.policy.lint import Issue, Severity, rule
-from hogo.policy.loader import LoadedPolicy, PathKey
+from hogo.policy.loader import LoadedPolicy, PathKey, dotted
 from hogo.policy.models import (
     CHARGEABLE,
     CrossBorderBasis,
@@ -1083,3 +1086,102 @@ def children_guardian_age(loaded: LoadedPolicy) -> Iterator[Issue]:
                     f"guardian_consent_below_age を {max_age + 1} 以上にしてください。",
                     f"children.guardian_consent_below_age says under {below} but the engine requires a guardian "
                     f"up to age {max_age} (law.guardian_consent_max_age); set it to at least {max_age + 1}")
+
+
+# --- cross-border duties the provision room enforces ------------------------------------------------------
+
+#: Rules 18(1)(i) says only "periodically"; the offshore guideline expects roughly once a year or more often
+#: (reference appi-rules.md, Route C, confidence R/U), so a check older than this many years is overdue.
+PERIODIC_CHECK_YEARS = 1
+
+
+def _check_due(checked_on: dt.date) -> dt.date:
+    """The last day the next periodic check is on time: the anniversary (28 Feb for a 29 Feb check)."""
+    year = checked_on.year + PERIODIC_CHECK_YEARS
+    try:
+        return checked_on.replace(year=year)
+    except ValueError:
+        return checked_on.replace(year=year, day=28)
+
+
+@rule("HG056", Severity.error, "APPI 28(3)", "Periodic check found the equivalent measures no longer ensured",
+      reason="APPI-RULES-18-1")
+def equivalent_measures_not_ensured(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """Rules 18(1)(ii): once continued implementation cannot be ensured, provision must stop; the provision
+    room refuses every provision under this transfer, so the program must not still present it as a basis."""
+    for i, x in enumerate(loaded.policy.cross_border):
+        if x.last_check is not None and not x.last_check.measures_ensured:
+            yield Issue(("cross_border", i, "last_check", "measures_ensured"),
+                        f"{x.id}: {x.last_check.checked_on} の定期確認で相当措置の継続的な実施の確保が困難と"
+                        "されています。提供を停止しなければなりません(法28条3項、規則18条1項2号)。",
+                        f"{x.id}: the periodic check of {x.last_check.checked_on} found that continued "
+                        "implementation of the equivalent measures cannot be ensured; provision must stop "
+                        "(Art. 28(3), Rules 18(1)(ii))")
+
+
+@rule("HG057", Severity.warning, "Rules 18(1)(i)", "Periodic check of an equivalent-measures system overdue or missing",
+      reason="APPI-RULES-18-1")
+def equivalent_system_check_overdue(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """The check must be repeated (at least yearly, :data:`PERIODIC_CHECK_YEARS`); a date after today is a
+    typo that would hide an overdue check, so it is reported too. Judged on the Japanese date."""
+    today = clock.today()
+    for i, x in enumerate(loaded.policy.cross_border):
+        if x.basis != CrossBorderBasis.equivalent_system:
+            continue
+        check = x.last_check
+        if check is None:
+            yield Issue(("cross_border", i, "last_check"),
+                        f"{x.id}: 基準適合体制の定期的な確認の結果(last_check)が記載されていません(規則18条1項1号)。",
+                        f"{x.id}: the result of the latest periodic check of the equivalent-measures system "
+                        "(last_check) is not stated (Rules 18(1)(i))")
+        elif check.checked_on > today:
+            yield Issue(("cross_border", i, "last_check", "checked_on"),
+                        f"{x.id}: 定期確認の日付 {check.checked_on} が今日({today})より後になっています。",
+                        f"{x.id}: last_check.checked_on {check.checked_on} is after today ({today})")
+        elif _check_due(check.checked_on) < today:
+            yield Issue(("cross_border", i, "last_check", "checked_on"),
+                        f"{x.id}: 最後の定期確認({check.checked_on})から{PERIODIC_CHECK_YEARS}年を超えています。"
+                        "少なくとも年1回確認してください(規則18条1項1号)。",
+                        f"{x.id}: the latest periodic check ({check.checked_on}) is more than "
+                        f"{PERIODIC_CHECK_YEARS} year old; check at least yearly (Rules 18(1)(i))")
+
+
+@rule("HG058", Severity.error, "APPI 28(1)", "Party of a foreign transfer has its country left at JP",
+      reason="APPI-28-1")
+def foreign_party_in_japan(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """The provision room takes a party's own ``country``: a JP party of a transfer to named foreign countries
+    is provided to as if domestic, so Art. 28 (consent information, periodic check) is never applied."""
+    p = loaded.policy
+    parties = [(r, ("recipients", i), "提供先", "recipient") for i, r in enumerate(p.recipients)]
+    parties += [(o, ("outsourcing", "outsourcees", i), "委託先", "outsourcee")
+                for i, o in enumerate(p.outsourcing.outsourcees)]
+    for party, path, ja, en in parties:
+        if is_foreign(party.country):
+            continue
+        for x in p.cross_border:
+            foreign = [c for c in x.countries if is_foreign(c)]
+            if party.id not in x.parties or not foreign:
+                continue
+            field = dotted(path + ("country",))
+            state = (f"{party.country}", f"is {party.country}") if "country" in party.model_fields_set else (
+                "未記載(JP とみなされます)", "is not set (defaults to JP)")
+            yield Issue(path + ("country",),
+                        f"{ja} {party.id} は外国({', '.join(foreign)})への提供 {x.id} の parties に挙げられていますが、"
+                        f"{field} が {state[0]} のため国内として扱われ、法28条が適用されません。",
+                        f"{en} {party.id} is a party of the transfer {x.id} to {', '.join(foreign)} but {field} "
+                        f"{state[1]}, so it would be treated as domestic and skip Art. 28")
+
+
+@rule("HG059", Severity.warning, "Rules 17(3)", "Consent-based transfer to an unidentified country without "
+      "reference information", reason="APPI-RULES-17-3")
+def reference_info_missing(loaded: LoadedPolicy) -> Iterator[Issue]:
+    """Where the country cannot be named, consent is informed only with reference information, or the
+    statement that there is none (``reference_info: none_available``); until then the provision room refuses
+    every provision under the transfer (APPI-28-2)."""
+    for i, x in enumerate(loaded.policy.cross_border):
+        if x.basis == CrossBorderBasis.consent and not x.countries and x.reference_info is None:
+            yield Issue(("cross_border", i, "reference_info"),
+                        f"{x.id}: 国を特定できない外国提供で、参考となる情報の提供の有無(reference_info: given 又は "
+                        "none_available)が記載されていません。記載するまで、この提供はすべて拒否されます(規則17条3項)。",
+                        f"{x.id}: the country is not identified and reference_info (given or none_available) is "
+                        "not stated; every provision under this transfer is refused until it is (Rules 17(3))")

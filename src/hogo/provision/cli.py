@@ -1,4 +1,5 @@
-"""``hogo provide`` and ``hogo records export``: a batch provision with a progress bar, and the records file.
+"""``hogo provide``, ``hogo records export`` and ``hogo records improper``: a batch provision with a progress
+bar, the records file, and the finding that a receipt's provider acquired the data improperly.
 
 The database is opened as every other command opens it (``--database`` / ``HOGO_DATABASE_URL``, ``--key-file``).
 A batch is provided in chunks — each chunk one provision, its records and one audit entry — so the bar moves
@@ -16,12 +17,15 @@ from typing import Annotated
 
 import typer
 
-from hogo.cli_support import DatabaseOption, KeyFileOption, cli_session, out
+from hogo import clock
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, out
 
 records_app = typer.Typer(help="The law-kept records: provision (Art. 29), receipt (Art. 30), personal-related "
                                "information (Art. 31).", no_args_is_help=True)
 
 PolicyArg = Annotated[Path, typer.Argument(help="the program file, e.g. hogo.yaml", show_default=False)]
+
+
 def _read_refs(path: Path, column: str | None) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -109,3 +113,43 @@ def export(
         with output.open("w", encoding="utf-8") as fh:
             count = hogo.provision.export_records(fh, since=day)
     out.print(f"wrote {count} record(s) to {output}")
+
+
+@records_app.command("improper")
+def improper(
+    receipt_id: Annotated[str, typer.Argument(help="the Art. 30 receipt, as `hogo import` printed it",
+                                              show_default=False)],
+    finding: Annotated[str, typer.Option(help="what was found about the provider's acquisition; no personal "
+                                              "values (it is kept, never printed)")],
+    actor: Annotated[str, typer.Option(help="name of the actor recording the finding")],
+    found_on: Annotated[str | None, typer.Option(help="the day it was found (default: today in Japan)")] = None,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Record that a receipt's provider acquired the data improperly (Art. 20(1)): from then on the persons'
+    received items are refused for opt-out provision (Art. 27(2) proviso).
+
+    The finding is free text that may name people, so the output says only that it was recorded.
+    """
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+    from hogo.law.era import parse_date_any
+
+    day = clock.today()
+    if found_on is not None:
+        try:
+            day = parse_date_any(found_on)
+        except ValueError:
+            raise typer.BadParameter("not a date (2026-04-01, 2026/4/1 or 令和8年4月1日)",
+                                     param_hint="--found-on") from None
+    with cli_session(policy, database, key_file) as hogo:
+        with hogo.sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
+        if actor_id is None:
+            raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
+        hogo.provision.find_improper_acquisition(actor_id, receipt_id, finding, found_on=day)
+    out.print(f"receipt {receipt_id}: the provider's improper acquisition, found on {day.isoformat()}, is recorded "
+              "(the finding is kept, not shown); its persons' received items will not be provided by opt-out "
+              "(Art. 27(2), Art. 20(1))", highlight=False)
