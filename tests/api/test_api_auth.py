@@ -59,6 +59,7 @@ EXPECTED_ROUTES = {
     ("POST", "/v1/requests/{request_id}/fee"),
     ("POST", "/v1/requests/{request_id}/payment"),
     ("POST", "/v1/requests/{request_id}/decision"),
+    ("POST", "/v1/requests/{request_id}/refund"),
     ("GET", "/v1/requests/{request_id}/package"),
     ("POST", "/v1/requests/{request_id}/withdraw"),
     ("POST", "/v1/requests/{request_id}/close"),

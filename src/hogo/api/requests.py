@@ -4,7 +4,7 @@ Only the request-desk roles handle requests (``app.state.request_roles`` if set,
 :data:`DEFAULT_REQUEST_ROLES`); every call, allowed or refused, is in the audit chain. Bodies and answers
 carry ids, item names, dates and reason codes; the requester's text is accepted at intake and stored
 encrypted, and is never echoed back here. Errors: 404 unknown request, 409 a step the request's state
-does not allow (REQ-TRANSITION), 422 bad input naming the field and the rule.
+does not allow (REQ-TRANSITION, REQ-REFUNDED), 422 bad input naming the field and the rule.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
 from hogo.api.errors import ApiError
 from hogo.api.schemas import AnyDate, Ident, StrictModel, responses
 from hogo.db import unit_of_work
-from hogo.law.requests import AgentKind, Ground, Outcome, RequesterKind, SuspensionBasis
+from hogo.law.requests import AgentKind, Ground, Outcome, RefundGround, RequesterKind, SuspensionBasis
 from hogo.policy.models import RequestType, ResponseMethod
 from hogo.requests.service import CHANNELS, MAX_DETAILS, Requests, RequestView
 from hogo.vault.service import VaultError
@@ -67,7 +67,7 @@ def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if exc.rule == "REQ-NOT-FOUND":
             raise ApiError(404, "REQ-NOT-FOUND", field="request_id", rule=exc.rule,
                            message_ja="指定された請求は存在しません。", message_en="No such request.") from None
-        if exc.rule in ("REQ-TRANSITION", "REQ-FEE-LAPSED"):
+        if exc.rule in ("REQ-TRANSITION", "REQ-FEE-LAPSED", "REQ-REFUNDED"):
             raise ApiError(409, exc.rule, field=exc.field, rule=exc.rule, message_en=exc.message) from None
         if exc.rule.startswith("CONN-"):  # an external database failed: nothing was recorded, try again later
             raise ApiError(503, exc.rule, field=exc.field, rule=exc.rule, message_en=exc.message,
@@ -118,6 +118,12 @@ class FeeIn(StrictModel):
 
 class PaymentIn(StrictModel):
     paid_on: AnyDate | None = None
+
+
+class RefundIn(StrictModel):
+    ground: RefundGround = Field(description="leak (a leak the company caused) or overcharge; a refusal is none")
+    refunded_on: AnyDate | None = Field(None, description="default: today (Japan)")
+    amount_yen: int | None = Field(None, ge=1, le=1_000_000, description="if given, must equal the law's amount")
 
 
 class DecisionIn(StrictModel):
@@ -225,6 +231,14 @@ def decide(request_id: RequestId, body: DecisionIn, actor: Annotated[Principal, 
                       [g.value for g in body.grounds], corrections=body.corrections, deletions=body.deletions,
                       items=body.items, purposes=body.purposes, recipients=body.recipients,
                       alternative_measures=body.alternative_measures, decided_on=body.decided_on)
+
+
+@router.post("/{request_id}/refund", response_model=RequestView, responses=responses(409))
+def refund(request_id: RequestId, body: RefundIn, actor: Annotated[Principal, Depends(_desk("request.refund"))],
+           hogo: HogoDep) -> RequestView:
+    """Give back a paid fee on a ground (APPI Art. 38); 409 once refunded, 422 without a ground."""
+    return _call(_service(hogo).refund, actor.id, request_id, body.ground.value, refunded_on=body.refunded_on,
+                 amount_yen=body.amount_yen)
 
 
 @router.get("/{request_id}/package", response_model=dict[str, Any])

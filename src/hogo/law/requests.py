@@ -19,6 +19,12 @@ Choices where the law and the seeds are silent (documented here because the code
   afterwards — the person pays what they were told.
 * **Payment deadline**: ``payment_deadline_days`` calendar days after the fee was communicated, twice that
   when contact failed (the BPO seed: one week, two weeks). No days in the program: no automatic lapse.
+* **Refunds** (:func:`decide_refund`): only of a fee actually paid, once, on one of two grounds — ``leak``
+  (the BPO seed: where the facts were unknown when the fee was taken and the request proves to concern a
+  leak the company caused, the fee is refunded promptly; the program must state that waiver) and
+  ``overcharge`` (after the decision, the program's fee for the business days handling actually took, from
+  the day the request became complete, is lower than what was paid: the difference). A refusal or partial
+  disclosure is no ground (REQ-NO-REFUND); the program's fee for the handling is owed whatever the answer.
 * **Answer deadline**: the procedure's ``deadline_business_days`` (else the law settings' SLA) in business
   days of the program's calendar, counted from receipt and counted again from the day the request became
   complete (identity confirmed, fee paid) — a request cannot be answered before it is complete.
@@ -45,6 +51,7 @@ __all__ = [
     "GROUND_ARTICLES",
     "OPEN_STATES",
     "PROCEDURAL_GROUNDS",
+    "REFUND_STATES",
     "TRANSITIONS",
     "AgentKind",
     "CheckResult",
@@ -57,6 +64,8 @@ __all__ = [
     "IdentityOutcome",
     "IdentityProgram",
     "Outcome",
+    "RefundDecision",
+    "RefundGround",
     "RequestState",
     "RequesterKind",
     "SubmittedDocument",
@@ -64,6 +73,7 @@ __all__ = [
     "TransitionError",
     "check_decision",
     "check_transition",
+    "decide_refund",
     "earliest_lawsuit_date",
     "ground_code",
     "lapsed",
@@ -142,6 +152,22 @@ _r("REQ-FEE-LAPSED", "APPI Art. 37–38; company program (payment deadline)", "�
 _r("REQ-NO-REFUND", "APPI Art. 38; company program", "個人情報保護法第38条（会社の定め）",
    "不開示の決定を行った場合でも、開示手数料は返還しない。",
    "The disclosure fee is not refunded when disclosure is refused.")
+_r("REQ-REFUND-LEAK", "APPI Art. 38; company program (BPO seed)", "個人情報保護法第38条（会社の定め）",
+   "依頼時点で事実関係が不明なため徴収した手数料は、当社の責に帰する漏えい等に伴う請求と確認された場合、速やかに返金する。",
+   "A fee taken while the facts were unknown is refunded promptly once the request proves to arise from a leak "
+   "the company caused.")
+_r("REQ-REFUND-OVERCHARGE", "APPI Art. 38(2); company program", "個人情報保護法第38条第2項（会社の定め）",
+   "受領した手数料が、実際の事務処理に要した期間に対して定める手数料を超える場合は、その差額を返金する。",
+   "Where the fee paid exceeds the program's fee for the time handling actually took, the difference is refunded.")
+_r("REQ-REFUND-NO-GROUND", "APPI Art. 38; company program", "個人情報保護法第38条（会社の定め）",
+   "手数料の返金は、当社の責に帰する漏えい等に伴う請求である場合又は過大に徴収した場合に限る。",
+   "A fee is refunded only for a request arising from a leak the company caused, or where too much was taken.")
+_r("REQ-REFUNDED", "APPI Art. 38; company program", "個人情報保護法第38条（会社の定め）",
+   "この請求の手数料は既に返金されている（返金は1回限り）。",
+   "The fee of this request has already been refunded (a refund is made once).")
+_r("REQ-REFUND-DATE", "APPI Art. 38; company program", "個人情報保護法第38条（会社の定め）",
+   "返金日は、手数料を受領した日以後で、返金を行った日（将来の日付でない）とする。",
+   "A refund is dated on or after the day the fee was received, and not before it is made.")
 _r("REQ-RETAINED", "APPI Art. 35(2), (6) with a retention duty of another law",
    "個人情報保護法第35条第2項・第6項（他の法令による保存義務）",
    "法令により保存が義務付けられている記録は、保存期間中は消去しない（消去しない項目とその理由を回答に明記する）。",
@@ -578,6 +604,69 @@ def payment_deadline(contacted_on: dt.date, deadline_days: int | None, contact_f
 def lapsed(deadline: dt.date | None, paid: bool, as_of: dt.date) -> bool:
     """Unpaid after the payment deadline: the request is treated as not made (REQ-FEE-LAPSED)."""
     return deadline is not None and not paid and as_of > deadline
+
+
+class RefundGround(StrEnum):
+    """Why a paid fee is given back (module notes); a refusal of disclosure is deliberately not one."""
+
+    leak = "leak"
+    overcharge = "overcharge"
+
+
+#: States in which the actual handling is known, so an overcharge can be measured.
+REFUND_STATES = frozenset({RequestState.decided, RequestState.closed})
+
+
+@dataclass(frozen=True)
+class RefundDecision:
+    """May the paid fee be refunded, how much, citing what; ``field`` names what stood in the way."""
+
+    allowed: bool
+    amount_yen: int
+    reasons: tuple[str, ...]
+    ground: RefundGround | None = None
+    field: str | None = None
+    message: str = ""
+
+
+def decide_refund(ground: RefundGround | str, request_type: str, rules: Sequence[FeeRule], *,
+                  state: RequestState | str, outcome: Outcome | str | None, paid_yen: int | None,
+                  refunded_yen: int | None = None, handling_business_days: int | None = None,
+                  postal: bool = False, params: LawParameters | None = None) -> RefundDecision:
+    """The refund of a paid fee (Art. 38 with the program): ``leak`` gives back all of it, ``overcharge``
+    what exceeds the program's fee for ``handling_business_days`` (the actual handling, known once decided).
+
+    Refused: nothing paid (APPI-38-1), already refunded (REQ-REFUNDED), or no ground — cited as
+    REQ-NO-REFUND when the request was refused or answered in part, since that is the seed's rule the
+    person meets, else REQ-REFUND-NO-GROUND.
+    """
+    def no(field_name: str, code: str, message: str) -> RefundDecision:
+        return RefundDecision(False, 0, (code,), g, field_name, message)
+
+    g = next((x for x in RefundGround if x.value == str(ground)), None)
+    out = Outcome(outcome) if outcome else None
+    no_ground = "REQ-NO-REFUND" if out in (Outcome.refused, Outcome.partial) else "REQ-REFUND-NO-GROUND"
+    if refunded_yen is not None:
+        return no("refund", "REQ-REFUNDED", "the fee was already refunded")
+    if not paid_yen:
+        return no("paid_at", "APPI-38-1", "no fee was paid for this request")
+    if g is None:
+        return no("ground", no_ground, "a refund needs a ground: leak or overcharge (a refusal is none)")
+    if g is RefundGround.leak:
+        if not any(r.condition.kind is ConditionKind.company_leak for r in rules):
+            return no("ground", no_ground, "the program states no waiver for a leak the company caused")
+        return RefundDecision(True, paid_yen, ("APPI-38-1", "REQ-FEE-WAIVED", "REQ-REFUND-LEAK"), g)
+    if RequestState(state) not in REFUND_STATES:
+        return no("state", "REQ-TRANSITION", "an overcharge is known once the request is decided")
+    if handling_business_days is None or handling_business_days < 0:
+        raise ValueError("handling_business_days (>= 0) is needed to measure an overcharge")
+    q = quote_fee(request_type, rules, handling_business_days=handling_business_days, postal=postal, params=params)
+    if q.amount_yen is None:
+        return no("fee_yen", no_ground, "the program fixes no amount to compare the paid fee with")
+    if q.amount_yen >= paid_yen:
+        return no("ground", no_ground, f"the program's fee for {handling_business_days} business days of handling "
+                  f"is {q.amount_yen} yen: nothing was overcharged")
+    return RefundDecision(True, paid_yen - q.amount_yen, ("APPI-38-2", "REQ-REFUND-OVERCHARGE"), g)
 
 
 # --- deadlines ---------------------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ class LetterDecision:
     kept: tuple[KeptRecord, ...] = ()
     fee_yen: int | None = None
     fee_paid_on: dt.date | None = None
+    refund_yen: int | None = None  # a fee given back (leak the company caused, or overcharge)
+    refunded_on: dt.date | None = None
+    refund_reasons: tuple[str, ...] = ()  # reason codes of the refund (REQ-REFUND-…)
     method: str | None = None  # response method (ResponseMethod value)
     reference: str | None = None  # the request's number
     addressee: str | None = None  # the person's name as registered
@@ -177,6 +180,12 @@ def _check(decision: LetterDecision) -> None:
         raise LetterError("decided_on", "LETTER-DATES", "the decision predates the request")
     if decision.outcome in ("partial", "refused") and not decision.grounds and not decision.kept:
         raise LetterError("grounds", "APPI-36", "a refusal or partial answer states its reasons (Art. 36)")
+    if decision.refund_yen is not None:
+        if decision.refund_yen < 1 or decision.fee_yen is None or decision.refund_yen > decision.fee_yen:
+            raise LetterError("refund_yen", "APPI-38-1", "a refund is at least 1 yen and at most the fee paid")
+        if decision.refunded_on is None or not decision.refund_reasons:
+            raise LetterError("refunded_on" if decision.refunded_on is None else "refund_reasons", "APPI-38-1",
+                              "a refund states its date and its reasons")
     for i, k in enumerate(decision.kept):
         if not k.grounds:
             raise LetterError(f"kept[{i}].grounds", "APPI-36", "a kept record states why it is kept")
@@ -196,6 +205,7 @@ def _context(policy: Policy, decision: LetterDecision) -> dict[str, Any]:
         "company": _company(policy), "d": decision, "request_ja": REQUEST_JA[t],
         "result_ja": OUTCOME_JA.get(t, _GENERIC)[decision.outcome],
         "grounds": _grounds(decision.grounds, "grounds"), "kept": kept,
+        "refund": _grounds(decision.refund_reasons, "refund_reasons"),
         "withheld": [_item_name(policy, i) for i in decision.withheld],
         "done": [_item_name(policy, i) for i in decision.done],
         "method_ja": METHOD_JA.get(decision.method or "", decision.method or ""),

@@ -82,6 +82,9 @@ def show(
               + (f" ({view.agent_kind})" if view.agent_kind else ""), highlight=False)
     fee = "not fixed" if view.fee_yen is None else f"{view.fee_yen:,} yen" + (" (waived)" if view.fee_waived else "")
     out.print(f"fee {fee}  payment due {view.payment_due_on or '-'}  paid {view.paid_at or '-'}", highlight=False)
+    if view.refund_yen is not None:
+        out.print(f"refunded {view.refund_yen:,} yen on {view.refunded_on} [{', '.join(view.refund_reasons)}]",
+                  highlight=False)
     if view.outcome:
         out.print(f"decision {view.outcome}  grounds {', '.join(view.grounds) or '-'}  reasons "
                   f"{', '.join(view.reasons)}  notice due {view.notice_due_on}", highlight=False)
@@ -136,6 +139,32 @@ def decide(
         out.print(f"  kept: {item} — {why}", highlight=False)
     for src in view.answer.get("external", []):
         out.print(f"  external: {src['source']} {src['action']} {src['rows']} row(s)", highlight=False)
+
+
+@app.command("refund")
+def refund(
+    request_id: Annotated[str, typer.Argument(help="the request's id")],
+    ground: Annotated[str, typer.Option("--ground", help="leak or overcharge")],
+    actor: Annotated[str, typer.Option("--actor", help="the desk member refunding")],
+    on: Annotated[str | None, typer.Option("--on", help="refund date (default: today in Japan)")] = None,
+    amount: Annotated[int | None, typer.Option("--amount", help="yen, to confirm the computed amount")] = None,
+    policy: PolicyOption = Path("hogo.yaml"),
+    database: DatabaseOption = None,
+    key_file: KeyFileOption = Path("hogo.key"),
+) -> None:
+    """Give back a paid fee: a leak the company caused, or more paid than the program's fee for the handling."""
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+
+    with cli_session(policy, database, key_file) as hogo:
+        with hogo.read_sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
+        if actor_id is None:
+            fail(ValueError(f"no active actor named {actor!r}"))
+        view = hogo.requests.refund(actor_id, request_id, ground, refunded_on=_date(on), amount_yen=amount)
+    out.print(f"{view.id} {view.state}: refunded {view.refund_yen:,} yen on {view.refunded_on} "
+              f"[{', '.join(view.refund_reasons)}]", highlight=False)
 
 
 @app.command("package")

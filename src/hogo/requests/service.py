@@ -54,6 +54,7 @@ from hogo.law.requests import (
     IdentityOutcome,
     IdentityProgram,
     Outcome,
+    RefundGround,
     RequesterKind,
     RequestState,
     SubmittedDocument,
@@ -61,6 +62,7 @@ from hogo.law.requests import (
     TransitionError,
     check_decision,
     check_transition,
+    decide_refund,
     parse_fee_condition,
     payment_deadline,
     quote_fee,
@@ -121,6 +123,9 @@ class RequestView:
     contact_failed: bool
     payment_due_on: dt.date | None
     paid_at: dt.datetime | None
+    refund_yen: int | None
+    refunded_on: dt.date | None
+    refund_reasons: list[str]
     identity_confirmed: bool | None
     scope: dict
     response_method: str | None
@@ -291,7 +296,9 @@ class Requests:
             agent_kind=row.agent_kind, channel=row.channel, received_on=row.received_on, state=row.state,
             due_on=row.due_on, complete_on=row.complete_on, fee_yen=row.fee_yen, fee_waived=row.fee_waived,
             fee_reasons=list(row.fee_reasons or []), contacted_on=row.contacted_on, contact_failed=row.contact_failed,
-            payment_due_on=row.payment_due_on, paid_at=row.paid_at, identity_confirmed=row.identity_confirmed,
+            payment_due_on=row.payment_due_on, paid_at=row.paid_at, refund_yen=row.refund_yen,
+            refunded_on=row.refunded_on, refund_reasons=list(row.refund_reasons or []),
+            identity_confirmed=row.identity_confirmed,
             scope=dict(row.scope or {}), response_method=row.response_method, outcome=row.outcome,
             grounds=list(row.grounds or []), reasons=list(row.reasons or []), retained=dict(row.retained or {}),
             answer=dict(row.answer or {}), alternative_measures=row.alternative_measures, decided_at=row.decided_at,
@@ -533,6 +540,51 @@ class Requests:
                 self._complete(s, row, actor_id, day, "paid", ["APPI-38-1"], detail)
             else:
                 self._event(s, row, actor_id, "paid", RequestState(row.state), ["APPI-38-1"], detail, stay=True)
+            return self._view(s, row, full=True)
+
+    def refund(self, actor_id: str, request_id: str, ground: str, *, refunded_on: dt.date | None = None,
+               amount_yen: int | None = None) -> RequestView:
+        """Give back a paid fee on a ground :func:`~hogo.law.requests.decide_refund` admits (``leak`` or
+        ``overcharge``), once; the request's state does not change.
+
+        ``leak`` also records that the request concerns a leak the company caused (now known). The amount is
+        the law's; ``amount_yen``, if given, must equal it (the desk confirms, it does not choose). The handling
+        time of an overcharge is counted in business days from the day the request became complete (else
+        received) to the day it was decided.
+        """
+        if amount_yen is not None and (isinstance(amount_yen, bool) or not isinstance(amount_yen, int)
+                                       or amount_yen < 1):
+            raise _err("amount_yen", "APPI-38-2", "amount_yen is a whole number of yen, at least 1")
+        day = refunded_on or clock.today()
+        if day > clock.today():
+            raise _err("refunded_on", "REQ-REFUND-DATE", "a refund is recorded once made, not in advance")
+        with unit_of_work(self.sessions) as s:
+            row = self._load(s, request_id, lock=True)
+            handling = None
+            if row.decided_at is not None:
+                handling = max(0, self.calendar.business_days_between(row.complete_on or row.received_on,
+                                                                      clock.day_of(row.decided_at)))
+            try:
+                d = decide_refund(ground, row.type, self.fee_rules(row.type), state=row.state, outcome=row.outcome,
+                                  paid_yen=row.fee_yen if row.paid_at is not None else None,
+                                  refunded_yen=row.refund_yen, handling_business_days=handling,
+                                  postal=row.response_method in (ResponseMethod.mail.value,
+                                                                 ResponseMethod.registered_mail.value),
+                                  params=self.policy.law)
+            except ValueError as exc:
+                raise _err("fee_yen", "APPI-38-2", str(exc)) from None
+            if not d.allowed:
+                raise _err(d.field or "ground", d.reasons[0], d.message)
+            if amount_yen is not None and amount_yen != d.amount_yen:
+                raise _err("amount_yen", d.reasons[-1], f"the refund on this ground is {d.amount_yen} yen")
+            if day < clock.day_of(row.paid_at):
+                raise _err("refunded_on", "REQ-REFUND-DATE", "a refund cannot precede the payment")
+            row.refund_yen, row.refunded_on, row.refund_reasons = d.amount_yen, day, list(d.reasons)
+            if d.ground is RefundGround.leak:
+                row.company_caused_leak = True
+            self._event(s, row, actor_id, "refunded", RequestState(row.state), d.reasons,
+                        {"ground": ground, "refund_yen": d.amount_yen, "fee_yen": row.fee_yen,
+                         "refunded_on": day.isoformat(), "handling_business_days": handling}, stay=True)
             return self._view(s, row, full=True)
 
     def lapse_unpaid(self, as_of: dt.date | None = None, actor_id: str | None = None) -> list[str]:
