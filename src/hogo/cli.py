@@ -22,9 +22,9 @@ from hogo.cli_support import (
     KeyFileOption,
     OutputFormat,
     PolicyOption,
+    actor_named,
     cli_session,
     err,
-    fail,
     load_or_exit,
     open_cli,
     out,
@@ -262,15 +262,10 @@ def actors_token(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Issue a further API token for an existing actor."""
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
 
     with cli_session(policy, database, key_file) as hogo:
-        with hogo.sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == name))
-        if actor_id is None:
-            fail(ValueError(f"no actor named {name!r}"))
+        actor_id = actor_named(hogo, name, "NAME")
         out.print(f"token (shown once): {hogo.access.issue_token(actor_id)}", highlight=False)
 
 
@@ -361,7 +356,6 @@ def import_file(
     import csv
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-    from sqlalchemy import select
 
     from hogo.access.importer import (
         ImportAborted,
@@ -371,7 +365,6 @@ def import_file(
         import_csv,
         load_mapping,
     )
-    from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
     from hogo.provision.receipts import named_party
     from hogo.vault.models import Source
@@ -391,10 +384,7 @@ def import_file(
         raise typer.BadParameter("name the third party the data came from (Art. 30(1)(i))", param_hint="--provider")
 
     with cli_session(policy, database, key_file, MappingError, AccessDenied, ImportRejected, ImportAborted) as hogo:
-        with hogo.sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
-        if actor_id is None:
-            raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
+        actor_id = actor_named(hogo, actor)
         spec = load_mapping(mapping, hogo.policy)
         total = count_rows(csv_path, spec)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

@@ -96,6 +96,14 @@ def cli_session(policy: Path, database: str | None, key_file: Path, *also: type[
         hogo.close()
 
 
+def actor_named(hogo, name: str, hint: str = "--actor") -> str:
+    """The id of the active actor the command names; an unknown or deactivated one is a bad option (exit 2)."""
+    actor_id = hogo.access.actor_named(name)
+    if actor_id is None:
+        raise typer.BadParameter(f"no active actor named {name!r}", param_hint=hint)
+    return actor_id
+
+
 def parse_date(text: str) -> dt.date:
     """ISO, 2026/4/1, 2026年4月1日 or 令和8年4月1日."""
     from hogo.law.era import parse_date_any

@@ -54,7 +54,7 @@ def test_queue_show_and_decide_from_the_terminal(tmp_path):
     assert decided.exit_code == 0, decided.output
     assert "decided: full [APPI-35-1, APPI-35-7]" in decided.output
     assert run(tmp_path, "requests", "decide", marketing.id, "--outcome", "full", "--actor", "desk").exit_code == 1
-    assert run(tmp_path, "requests", "decide", late.id, "--outcome", "full", "--actor", "nobody").exit_code == 1
+    assert run(tmp_path, "requests", "decide", late.id, "--outcome", "full", "--actor", "nobody").exit_code == 2
     assert run(tmp_path, "requests", "show", "no-such-request").exit_code == 1
 
     h = open_hogo(MINIMAL, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")

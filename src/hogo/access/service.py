@@ -123,6 +123,11 @@ class Access:
                          detail={"role": role})
         return actor
 
+    def actor_named(self, name: str) -> str | None:
+        """The id of the active actor of that name (the CLI names actors; the API knows them by token)."""
+        with (self.read_sessions or self.sessions)() as s:
+            return s.scalar(select(Actor.id).where(Actor.name == name, Actor.active))
+
     def issue_token(self, actor_id: str) -> str:
         """A new bearer token; shown once, stored only as its SHA-256."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

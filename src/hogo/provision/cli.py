@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from hogo import clock
-from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, out
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, actor_named, cli_session, out
 
 records_app = typer.Typer(help="The law-kept records: provision (Art. 29), receipt (Art. 30), personal-related "
                                "information (Art. 31).", no_args_is_help=True)
@@ -55,17 +55,12 @@ def provide(
 ) -> None:
     """Provide personal data of the subjects in a file to a recipient, with the Art. 29 records."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
 
     refs = _read_refs(subjects, column)
     with cli_session(policy, database, key_file, AccessDenied) as hogo:
-        with hogo.sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
-        if actor_id is None:
-            raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
+        actor_id = actor_named(hogo, actor)
         wanted = [i.strip() for i in items.split(",") if i.strip()]
         target = hogo.policy.purpose(purpose)
         provided = records = 0
@@ -132,9 +127,7 @@ def improper(
 
     The finding is free text that may name people, so the output says only that it was recorded.
     """
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
     from hogo.law.era import parse_date_any
 
     day = clock.today()
@@ -145,10 +138,7 @@ def improper(
             raise typer.BadParameter("not a date (2026-04-01, 2026/4/1 or 令和8年4月1日)",
                                      param_hint="--found-on") from None
     with cli_session(policy, database, key_file) as hogo:
-        with hogo.sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor))
-        if actor_id is None:
-            raise typer.BadParameter(f"no actor named {actor!r}", param_hint="--actor")
+        actor_id = actor_named(hogo, actor)
         hogo.provision.find_improper_acquisition(actor_id, receipt_id, finding, found_on=day)
     out.print(f"receipt {receipt_id}: the provider's improper acquisition, found on {day.isoformat()}, is recorded "
               "(the finding is kept, not shown); its persons' received items will not be provided by opt-out "

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, cli_session, fail, out
+from hogo.cli_support import DatabaseOption, KeyFileOption, PolicyOption, actor_named, cli_session, out
 from hogo.cli_support import OutputFormat as Format
 
 app = typer.Typer(help="Data-subject requests: the deadline queue, a request's history, decisions, packages.",
@@ -122,15 +122,10 @@ def decide(
 
     Corrections need the corrected values, which are personal data: give them through the API or SDK.
     """
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
 
     with cli_session(policy, database, key_file) as hogo:
-        with hogo.read_sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
-        if actor_id is None:
-            fail(ValueError(f"no active actor named {actor!r}"))
+        actor_id = actor_named(hogo, actor)
         view = hogo.requests.decide(actor_id, request_id, outcome, ground or [], alternative_measures=alternative,
                                     decided_on=_date(on))
     out.print(f"{view.id} {view.state}: {view.outcome} [{', '.join(view.reasons)}] notice due {view.notice_due_on}",
@@ -153,15 +148,10 @@ def refund(
     key_file: KeyFileOption = Path("hogo.key"),
 ) -> None:
     """Give back a paid fee: a leak the company caused, or more paid than the program's fee for the handling."""
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
 
     with cli_session(policy, database, key_file) as hogo:
-        with hogo.read_sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
-        if actor_id is None:
-            fail(ValueError(f"no active actor named {actor!r}"))
+        actor_id = actor_named(hogo, actor)
         view = hogo.requests.refund(actor_id, request_id, ground, refunded_on=_date(on), amount_yen=amount)
     out.print(f"{view.id} {view.state}: refunded {view.refund_yen:,} yen on {view.refunded_on} "
               f"[{', '.join(view.refund_reasons)}]", highlight=False)
@@ -181,17 +171,12 @@ def package(
 
     The files (JSON, CSV, the Japanese letter) hold the person's data in plain text, for sending to them.
     """
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
 
     with cli_session(policy, database, key_file) as hogo:
         actor_id = None
         if actor is not None:
-            with hogo.read_sessions() as s:
-                actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
-            if actor_id is None:
-                fail(ValueError(f"no active actor named {actor!r}"))
+            actor_id = actor_named(hogo, actor)
         files = hogo.requests.package(request_id, out_dir=out_dir, actor_id=actor_id)
         manifest = json.loads(files["manifest"].read_text(encoding="utf-8"))
     if fmt is Format.json:
