@@ -1,6 +1,8 @@
 """``hogo anonymize`` and ``hogo pseudonymize``: make processed data sets, verify them, decide their provision.
 
     hogo anonymize SPEC.yaml --input data.csv --output out.parquet      # = hogo anonymize run …
+    hogo anonymize SPEC.yaml --from-vault --subject-type customer --purpose P --actor NAME --output out.parquet \
+        --policy hogo.yaml --database URL --key-file hogo.key             # straight from the vault, no plaintext file
     hogo anonymize verify out.parquet --spec SPEC.yaml
     hogo pseudonymize SPEC.yaml --input data.csv --output out/p.parquet --key-file keys/p.key
     hogo anonymize provide out.parquet --recipient partner --statement-given --statement-method email
@@ -23,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from hogo.cli_support import clear_errors
+from hogo.cli_support import KeyFileOption, clear_errors, cli_session
 
 __all__ = ["anonymize_app", "pseudonymize_app", "synthetic_customers"]
 
@@ -54,7 +56,13 @@ class Fmt(StrEnum):
 
 
 SpecArg = Annotated[Path, typer.Argument(help="the processing spec (SPEC.yaml)", show_default=False)]
-InputOpt = Annotated[str, typer.Option("--input", "-i", help="CSV or Parquet file, or a SQLAlchemy URL with --table")]
+InputOpt = Annotated[str | None, typer.Option("--input", "-i",
+                                              help="CSV or Parquet file, or a SQLAlchemy URL with --table")]
+FromVaultOpt = Annotated[bool, typer.Option("--from-vault", help="read the spec's items from the vault (purpose-bound, "
+                                                                "audited, never written out as plaintext)")]
+SubjectTypeOpt = Annotated[str | None, typer.Option("--subject-type", help="with --from-vault: whose data, e.g. customer")]
+PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="with --from-vault: the purpose the data is used for")]
+ChunkOpt = Annotated[int, typer.Option("--chunk", min=1, help="with --from-vault: subjects per read (and audit entry)")]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="the processed file to write")]
 TableOpt = Annotated[str | None, typer.Option("--table", help="table name when --input is a database URL")]
 PolicyOpt = Annotated[Path, typer.Option("--policy", "-p", help="the program (hogo.yaml)")]
@@ -142,38 +150,103 @@ def _report(created, fmt: Fmt) -> None:
               f"record {created.record_id}")
 
 
+def _source(input: str | None, from_vault: bool, table: str | None, subject_type: str | None, purpose: str | None,
+            actor: str | None) -> None:
+    """Exactly one input: a file / table (--input) or the vault (--from-vault, which needs whose data, for which
+    purpose and who asks — the access room decides on those three). Usage errors exit 2."""
+    if (input is None) == (not from_vault):
+        raise typer.BadParameter("give either --input (a file or table) or --from-vault, not both or neither",
+                                 param_hint="--input / --from-vault")
+    if from_vault:
+        if table is not None:
+            raise typer.BadParameter("--table goes with a database URL in --input, not with --from-vault",
+                                     param_hint="--table")
+        for hint, value in (("--subject-type", subject_type), ("--purpose", purpose), ("--actor", actor)):
+            if not value:
+                raise typer.BadParameter("--from-vault needs --subject-type, --purpose and --actor "
+                                         "(access is decided for an actor and a purpose)", param_hint=hint)
+
+
+@contextmanager
+def _vault(policy: Path, database: str | None, key_file: Path, actor: str) -> Iterator:
+    """The facade (the vault needs the master key) and the actor's id by name; a refusal prints the withheld items
+    with their reason codes and the audit entry, then exits 1."""
+    from sqlalchemy import select
+
+    from hogo.access.models import Actor
+    from hogo.access.service import AccessDenied
+
+    with cli_session(policy, database, key_file) as hogo:
+        with hogo.read_sessions() as s:
+            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
+        if actor_id is None:
+            raise typer.BadParameter(f"no active actor named {actor!r}", param_hint="--actor")
+        try:
+            yield hogo, actor_id
+        except AccessDenied as exc:
+            err.print(f"[red]refused[/red] {exc}", highlight=False, soft_wrap=True)
+            for item, codes in exc.withheld.items():
+                err.print(f"  items.{item}: {', '.join(codes)}", highlight=False)
+            raise typer.Exit(1) from None
+
+
 @anonymize_app.command("run")
-def anonymize_run(spec: SpecArg, input: InputOpt, output: OutputOpt, table: TableOpt = None,
+def anonymize_run(spec: SpecArg, output: OutputOpt, input: InputOpt = None, table: TableOpt = None,
+                  from_vault: FromVaultOpt = False, subject_type: SubjectTypeOpt = None, purpose: PurposeOpt = None,
                   policy: PolicyOpt = Path("hogo.yaml"), database: DbOpt = None, actor: ActorOpt = None,
-                  fmt: FmtOpt = Fmt.table) -> None:
+                  key_file: KeyFileOption = Path("hogo.key"),
+                  chunk: ChunkOpt = 5000, fmt: FmtOpt = Fmt.table) -> None:
     """Apply the five processing standards (Rules 34(1)–(5)) and write the set, its manifest and its record."""
     from hogo.anonymize.service import read_input
     from hogo.anonymize.spec import load_spec
 
+    _source(input, from_vault, table, subject_type, purpose, actor)
     with _clear(ValueError):  # SpecError, StandardsError and PolicyError are ValueErrors
         loaded = load_spec(spec)
-        with _anonymizer(policy, database) as anonymizer:
-            created = anonymizer.anonymize(loaded, read_input(input, table=table), output, actor_id=actor)
+        if from_vault:
+            assert subject_type and purpose and actor  # _source checked
+            with _vault(policy, database, key_file, actor) as (hogo, actor_id):
+                created = hogo.anonymizer.anonymize_from_vault(loaded, hogo.access, output, actor_id=actor_id,
+                                                               subject_type=subject_type, purpose_id=purpose,
+                                                               chunk=chunk)
+        else:
+            with _anonymizer(policy, database) as anonymizer:
+                created = anonymizer.anonymize(loaded, read_input(input, table=table), output, actor_id=actor)
     _report(created, fmt)
 
 
 @pseudonymize_app.command("run")
-def pseudonymize_run(spec: SpecArg, input: InputOpt, output: OutputOpt,
+def pseudonymize_run(spec: SpecArg, output: OutputOpt,
                      key_file: Annotated[Path, typer.Option("--key-file", help="HMAC key (deletion information); "
                                                             "created if missing; must be apart from the output")],
+                     input: InputOpt = None,
                      mapping_out: Annotated[Path | None, typer.Option(
                          "--mapping-out", help="also write the token ↔ value table (deletion information), apart")] = None,
-                     table: TableOpt = None, policy: PolicyOpt = Path("hogo.yaml"), database: DbOpt = None,
-                     actor: ActorOpt = None, fmt: FmtOpt = Fmt.table) -> None:
+                     table: TableOpt = None, from_vault: FromVaultOpt = False, subject_type: SubjectTypeOpt = None,
+                     purpose: PurposeOpt = None, policy: PolicyOpt = Path("hogo.yaml"), database: DbOpt = None,
+                     actor: ActorOpt = None,
+                     master_key_file: Annotated[Path, typer.Option(
+                         "--master-key-file", envvar="HOGO_KEY_FILE",
+                         help="with --from-vault: the vault's master key file (--key-file is the HMAC key here)")]
+                     = Path("hogo.key"),
+                     chunk: ChunkOpt = 5000, fmt: FmtOpt = Fmt.table) -> None:
     """Apply Rules 31(1)–(3): keyed tokens, codes and card / account numbers deleted; key kept apart."""
     from hogo.anonymize.service import read_input
     from hogo.anonymize.spec import load_spec
 
+    _source(input, from_vault, table, subject_type, purpose, actor)
     with _clear(ValueError):  # SpecError, StandardsError and PolicyError are ValueErrors
         loaded = load_spec(spec)
-        with _anonymizer(policy, database) as anonymizer:
-            created = anonymizer.pseudonymize(loaded, read_input(input, table=table), output, key_file=key_file,
-                                              mapping_out=mapping_out, actor_id=actor)
+        if from_vault:
+            assert subject_type and purpose and actor  # _source checked
+            with _vault(policy, database, master_key_file, actor) as (hogo, actor_id):
+                created = hogo.anonymizer.pseudonymize_from_vault(
+                    loaded, hogo.access, output, key_file=key_file, mapping_out=mapping_out, actor_id=actor_id,
+                    subject_type=subject_type, purpose_id=purpose, chunk=chunk)
+        else:
+            with _anonymizer(policy, database) as anonymizer:
+                created = anonymizer.pseudonymize(loaded, read_input(input, table=table), output, key_file=key_file,
+                                                  mapping_out=mapping_out, actor_id=actor)
     _report(created, fmt)
 
 

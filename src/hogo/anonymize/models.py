@@ -48,6 +48,9 @@ class ProcessedDataset(Base):
     published_on: Mapped[dt.date | None] = mapped_column(Date, doc="when the items were published (Act 43(3))")
     method_published_on: Mapped[dt.date | None] = mapped_column(Date, doc="provision method published (43(4))")
     reasons: Mapped[list] = mapped_column(JSON, doc="the Rules' standards applied")
+    source: Mapped[dict | None] = mapped_column(
+        JSON, doc="where the input came from when it was the vault: purpose, subject type, subjects, left out "
+                  "per reason, extraction audit entries (counts only); null for a file or table input")
 
 
 class ProcessedProvision(Base):

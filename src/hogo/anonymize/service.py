@@ -1,6 +1,7 @@
 """The anonymize room's service: make processed data sets, keep their creation records, decide their provision.
 
-``Anonymizer(policy, sessions)`` reads CSV / Parquet / a SQL table, applies the standards, writes the output
+``Anonymizer(policy, sessions)`` reads CSV / Parquet / a SQL table — or the vault itself (:func:`read_vault`, through
+the access room's purpose-bound extraction, so no plaintext file ever exists) — applies the standards, writes the output
 with its marking (Parquet key-value metadata ``hogo.*`` and a sidecar manifest ``<output>.hogo.json``), and in
 one transaction stores the creation record and its audit entry. If the transaction fails, the files written
 are removed: nothing changes. Provision of a processed set goes through :func:`hogo.law.processed_provision_decision`
@@ -19,8 +20,10 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from sqlalchemy import select
@@ -42,9 +45,18 @@ from hogo.law.processed import (
 )
 from hogo.law.provision import ProvisionBasis
 from hogo.law.reasons import Decision
-from hogo.policy.models import Policy
+from hogo.policy.models import Policy, ValueFormat
 
-__all__ = ["Anonymizer", "Created", "ProvisionOutcome", "manifest_path", "read_input", "read_marking"]
+if TYPE_CHECKING:  # pragma: no cover
+    from hogo.access.extract import ExtractReport
+    from hogo.access.service import Access
+
+__all__ = ["VAULT_KEY_COLUMN", "Anonymizer", "Created", "ProvisionOutcome", "manifest_path", "read_input",
+           "read_marking", "read_vault", "vault_source"]
+
+#: The column that carries each person's vault subject id when the input is the vault. It links the processed set
+#: back to the vault, so the spec must declare it under ``linkage_ids`` (Rules 34(3) / 31: replaced or deleted).
+VAULT_KEY_COLUMN = "subject_id"
 
 STATEMENT_JA = {
     "anonymized": "本データは個人情報保護法第2条第6項に定める匿名加工情報です。",
@@ -111,6 +123,77 @@ def read_input(source: str | Path, *, table: str | None = None, sep: str | None 
     return pl.read_csv(io.BytesIO(raw), separator=sep, infer_schema_length=10_000)
 
 
+def _vault_items(loaded: LoadedSpec, policy: Policy) -> list[str]:
+    """The vault items the spec's columns name (every column but the subject key), checked before any read."""
+    cols = loaded.spec.columns
+    if VAULT_KEY_COLUMN not in [x.column for x in cols.linkage_ids]:
+        raise loaded.error(("columns", "linkage_ids"),
+                           f"from the vault the subject key column {VAULT_KEY_COLUMN!r} must be declared under "
+                           "linkage_ids (rule: Rules 34(3) / 31 — a code linking to the source is replaced or deleted)")
+    items: list[str] = []
+    for role, names in cols._by_role():
+        for i, name in enumerate(names):
+            if name == VAULT_KEY_COLUMN:
+                continue
+            if policy.item(name) is None:
+                path: tuple[str | int, ...] = ("columns", role, name if role == "quasi_identifiers" else i)
+                raise loaded.error(path, f"column {name!r} is not an item of the program (rule: from the vault, "
+                                         "columns name vault items)")
+            items.append(name)
+    return items
+
+
+def read_vault(access: Access, loaded: LoadedSpec, *, actor_id: str, subject_type: str, purpose_id: str,
+               chunk: int | None = None) -> tuple[pl.DataFrame, ExtractReport]:
+    """The spec's items for every usable subject, straight from the vault into memory (never to disk).
+
+    Goes through :func:`hogo.access.extract.extract`: decided once for the actor and purpose (refusal audited,
+    :class:`hogo.access.service.AccessDenied`), shredded / suspended / unconsented subjects left out, My Number
+    refused, one audit entry per chunk. Columns: :data:`VAULT_KEY_COLUMN` and one per item (text; items of
+    format ``number`` as numbers, so ranges and bands apply). A subject without a value of an item has null.
+    """
+    from hogo.access.extract import DEFAULT_CHUNK, extract
+
+    items = _vault_items(loaded, access.policy)
+    extraction = extract(access, actor_id, subject_type, items, purpose_id=purpose_id, chunk=chunk or DEFAULT_CHUNK)
+    keys: list[str] = []
+    columns: dict[str, list[str | None]] = {item: [] for item in items}
+    for rows in extraction:
+        for subject_id, values in rows:
+            keys.append(subject_id)
+            for item in items:
+                columns[item].append(values.get(item))
+    frame = pl.DataFrame({VAULT_KEY_COLUMN: keys, **columns}, schema={c: pl.String for c in (VAULT_KEY_COLUMN, *items)})
+    numeric = []
+    for item in items:
+        fmt = access.policy.item(item).format  # type: ignore[union-attr]  # _vault_items checked
+        if fmt in (ValueFormat.number, ValueFormat.text) and (cast := _number(frame[item], fmt)) is not None:
+            numeric.append(cast)
+    if numeric:
+        frame = frame.with_columns(numeric)
+    return frame, extraction.report
+
+
+def _number(values: pl.Series, fmt: ValueFormat) -> pl.Series | None:
+    """Stored number text as Int64 (every value whole) or Float64, as a CSV reader would infer it; a ``text`` item
+    only when every value is a plain number (``None`` otherwise), so amounts stored as text still get ranges."""
+    clean = values.str.replace_all(r"[,\s]", "") if fmt is ValueFormat.number else values
+    for dtype in (pl.Int64, pl.Float64):
+        cast = clean.cast(dtype, strict=False)
+        if cast.null_count() == values.null_count():
+            return cast
+    return clean.cast(pl.Float64, strict=False) if fmt is ValueFormat.number else None
+
+
+def vault_source(report: ExtractReport) -> dict:
+    """What the creation record says of a vault input: purpose, subject type, how many people, who was left out
+    and why, and the extraction's audit entries (counts and codes only)."""
+    return {"kind": "vault", "purpose": report.purpose_id, "subject_type": report.subject_type,
+            "subjects": report.subjects, "left_out": dict(sorted(report.left_out.items())),
+            "withheld": dict(sorted(report.withheld.items())), "extract": report.extract_id,
+            "audit_seqs": list(report.audit_seqs)}
+
+
 def read_marking(path: str | Path) -> dict[str, str]:
     """The ``hogo.*`` marking of a processed file: Parquet key-value metadata, else its sidecar manifest."""
     p = Path(path)
@@ -169,14 +252,42 @@ class Anonymizer:
         out_frame, report = anonymize_frame(frame, loaded)
         return self._finish(loaded, out_frame, report, Path(output), actor_id, key_id=None)
 
-    def pseudonymize(self, loaded: LoadedSpec, frame: pl.DataFrame, output: str | Path, *, key_file: str | Path,
-                     mapping_out: str | Path | None = None, actor_id: str | None = None) -> Created:
-        """Apply Rules 31(1)–(3); the key (and mapping table if asked) stay in their own files, apart."""
+    def anonymize_from_vault(self, loaded: LoadedSpec, access: Access, output: str | Path, *, actor_id: str,
+                             subject_type: str, purpose_id: str, chunk: int | None = None) -> Created:
+        """:meth:`anonymize` on the vault's current values (:func:`read_vault`); the record names the source."""
         _check_actor(actor_id)
-        output = Path(output)
+        frame, extracted = read_vault(access, loaded, actor_id=actor_id, subject_type=subject_type,
+                                      purpose_id=purpose_id, chunk=chunk)
+        out_frame, report = anonymize_frame(frame, loaded)
+        return self._finish(loaded, out_frame, report, Path(output), actor_id, key_id=None,
+                            source=vault_source(extracted))
+
+    def pseudonymize_from_vault(self, loaded: LoadedSpec, access: Access, output: str | Path, *, key_file: str | Path,
+                                actor_id: str, subject_type: str, purpose_id: str,
+                                mapping_out: str | Path | None = None, chunk: int | None = None) -> Created:
+        """:meth:`pseudonymize` on the vault's current values (:func:`read_vault`); the record names the source."""
+        _check_actor(actor_id)
+        self._check_keys_apart(Path(output), key_file, mapping_out)  # before anything is read from the vault
+        frame, extracted = read_vault(access, loaded, actor_id=actor_id, subject_type=subject_type,
+                                      purpose_id=purpose_id, chunk=chunk)
+        return self.pseudonymize(loaded, frame, output, key_file=key_file, mapping_out=mapping_out,
+                                 actor_id=actor_id, source=vault_source(extracted))
+
+    @staticmethod
+    def _check_keys_apart(output: Path, key_file: str | Path, mapping_out: str | Path | None) -> None:
         check_apart(output, key_file, "key_file")
         if mapping_out is not None:
             check_apart(output, mapping_out, "mapping_out")
+
+    def pseudonymize(self, loaded: LoadedSpec, frame: pl.DataFrame, output: str | Path, *, key_file: str | Path,
+                     mapping_out: str | Path | None = None, actor_id: str | None = None,
+                     source: Mapping | None = None) -> Created:
+        """Apply Rules 31(1)–(3); the key (and mapping table if asked) stay in their own files, apart.
+
+        ``source``: where the input came from, for the creation record (see :func:`vault_source`)."""
+        _check_actor(actor_id)
+        output = Path(output)
+        self._check_keys_apart(output, key_file, mapping_out)
         key = load_or_create_key(key_file)
         out_frame, report, mapping = pseudonymize_frame(frame, loaded, key, want_mapping=mapping_out is not None)
         written: list[Path] = []
@@ -189,7 +300,7 @@ class Anonymizer:
                 mapping.write_parquet(fh)
             written.append(mp)
         try:
-            created = self._finish(loaded, out_frame, report, output, actor_id, key_id=key.key_id)
+            created = self._finish(loaded, out_frame, report, output, actor_id, key_id=key.key_id, source=source)
         except BaseException:
             for p in written:
                 p.unlink(missing_ok=True)
@@ -204,7 +315,7 @@ class Anonymizer:
         return {t.ja for t in section.items} | {t.en for t in section.items if t.en}
 
     def _finish(self, loaded: LoadedSpec, frame: pl.DataFrame, report: ProcessingReport, output: Path,
-                actor_id: str | None, key_id: str | None) -> Created:
+                actor_id: str | None, key_id: str | None, source: Mapping | None = None) -> Created:
         spec = loaded.spec
         kind = ProcessedKind(report.kind)
         published = self._published_items(kind)
@@ -240,6 +351,8 @@ class Anonymizer:
         manifest = manifest_path(output)
         body = {k.removeprefix("hogo."): v for k, v in marking.items() if k != "hogo.report"}
         body.update({"output": output.name, "output_sha256": digest, "report": report.to_dict()})
+        if source is not None:
+            body["source"] = dict(source)
         manifest.write_text(json.dumps(body, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         # Secured: anonymized replacements keep no key or table at all; a pseudonymization key was checked to
         # live apart from the output (check_apart) — neither enters the output, its metadata or the manifest.
@@ -257,7 +370,7 @@ class Anonymizer:
                     rows_out=report.rows_out, output_sha256=digest, output_name=output.name, key_id=key_id,
                     purposes=list(spec.purposes), items_published=items_published,
                     published_on=clock.day_of(created_at) if items_published else None,
-                    method_published_on=None, reasons=reasons,
+                    method_published_on=None, reasons=reasons, source=dict(source) if source is not None else None,
                 )
                 s.add(row)
                 s.flush()
@@ -265,7 +378,9 @@ class Anonymizer:
                              allowed=True, actor_id=actor_id, items=[str(i) for i in report.items][:64],
                              reasons=[*reasons, "APPI-43-1" if kind is ProcessedKind.ANONYMIZED else "APPI-41-1"],
                              detail={"dataset_record": row.id, "dataset": spec.dataset, "rows": report.rows_out,
-                                     "output_sha256": digest})
+                                     "output_sha256": digest, "source": source["kind"] if source else "input",
+                                     **({"source_purpose": source["purpose"], "source_subjects": source["subjects"]}
+                                        if source and source.get("kind") == "vault" else {})})
                 record_id = row.id
         except BaseException:
             output.unlink(missing_ok=True)
