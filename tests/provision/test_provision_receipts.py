@@ -182,6 +182,30 @@ def test_documents_in_force_agrees_with_the_per_person_state(h, staff):
     assert set(on_the_day) == {adult, guarded, withdrawn}  # the withdrawal came later
 
 
+def test_bulk_views_agree_with_the_per_person_view(h, staff):
+    """``Consents.views`` (set-based, for the vault extraction) reads every person as ``view`` does: documents
+    in force, a minor's consent without the guardian, opt-outs taken back or not."""
+    consents = _with_birth_dates(h)
+    adult, minor, withdrawn, opted, back, never = customers(h, 6)
+    with unit_of_work(h.sessions) as s:
+        consents.vault.put(s, adult, {"birth_date": "1980-01-01"}, purpose_id=SCREENING)
+        consents.vault.put(s, minor, {"birth_date": str(clock.today().year - 12) + "-01-01"}, purpose_id=SCREENING)
+    long_ago = dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)
+    for sid in (adult, minor, withdrawn, opted):
+        consents.give(sid, "application_consent", channel="written", actor_id=staff["screening"], at=long_ago)
+    consents.withdraw(withdrawn, "application_consent", channel="written")
+    for sid in (opted, back):
+        consents.opt_out(sid, "marketing", at=long_ago)
+    consents.opt_in(back, "marketing", actor_id=staff["marketing"])
+    everyone = [adult, minor, withdrawn, opted, back, never]
+    with h.sessions() as s:
+        bulk = consents.views(s, everyone)
+        one_by_one = {sid: consents.view(s, sid) for sid in everyone}
+    assert bulk == one_by_one
+    assert bulk[minor].guardian_missing == {"application_consent"} and not bulk[minor].valid_documents
+    assert bulk[opted].opted_out == {"marketing"} and bulk[back].opted_out == frozenset()
+
+
 def test_a_consent_based_batch_asks_the_consent_room_once_per_chunk(h, staff):
     h.access.consent = h.consents
     sids = customers(h, 400)

@@ -17,9 +17,10 @@ first is exactly what must not happen. :func:`extract` hands the values over in 
    no consent where the purpose depends on the person's consent, and subjects without any current value.
    An item past its retention date is withheld for that subject (ACC-RETENTION), like a read.
 3. Consent and opt-out are the consent room's: for a ``consent_required`` or ``direct_marketing`` purpose
-   each remaining subject's facts are gathered exactly as :meth:`Access.read` gathers them
-   (``Access._facts``); for any other purpose neither can apply (the consent room accepts opt-outs only for
-   direct-marketing purposes), so nothing is asked per person.
+   the chunk's consent views come from the consent room in one set-based call (``Consents.views``, read by
+   :func:`hogo.access.service.consent_facts` as a read would); a consent source without it is asked per
+   person (``Access._facts``). For any other purpose neither can apply (the consent room accepts opt-outs
+   only for direct-marketing purposes), so nothing is asked.
 4. **One audit entry per chunk** (``action: extract``): the item names, the purpose and counts only —
    subjects returned, left out per reason code, values withheld — never a value or a subject id. An
    extraction that finds nobody still leaves its one entry (0 subjects), so every allowed extraction is on record.
@@ -40,7 +41,7 @@ from hogo import clock
 from hogo.access import audit
 from hogo.access.models import Actor, Suspension
 from hogo.access.rules import AccessDecision, AccessFacts, decide, with_refusals
-from hogo.access.service import ALL_PURPOSES, Access, AccessDenied
+from hogo.access.service import ALL_PURPOSES, Access, AccessDenied, consent_facts
 from hogo.db import chunk_size, member_of, unit_of_work
 from hogo.law.categories import Category, category_rule
 from hogo.policy.models import Policy
@@ -168,15 +169,22 @@ class Extraction:
             records, _keys = self._records(s, [x.id for x in live])
             today = clock.today()
             per_person = bool(self.purpose and (self.purpose.consent_required or self.purpose.direct_marketing))
+            bulk = getattr(self.access.consent, "views", None) if per_person else None
+            views = bulk(s, [x.id for x in live]) if bulk is not None else None
             _actor = s.get(Actor, self.actor_id) if per_person else None  # held: _facts then finds it in the session
             allowed_records: list[Record] = []
             for x in live:
                 mine = records.get(x.id, [])
-                if per_person:  # the consent room's facts, gathered exactly as a read gathers them
+                expired = frozenset(rec.item_id for rec in mine
+                                    if rec.retain_until is not None and rec.retain_until < today)
+                if views is not None:  # the consent room's views of the whole chunk, read set-based
+                    consent, opted_out, guardian_missing = consent_facts(self.policy, r.purpose_id, views[x.id])
+                    facts = AccessFacts(self.role, r.purpose_id, x.subject_type, consent_given=consent,
+                                        expired_items=expired, opted_out=opted_out,
+                                        guardian_missing=guardian_missing)
+                elif per_person:  # another consent source: its facts, gathered exactly as a read gathers them
                     facts = self.access._facts(s, self.actor_id, r.purpose_id, x, r.items)
                 else:
-                    expired = frozenset(rec.item_id for rec in mine
-                                        if rec.retain_until is not None and rec.retain_until < today)
                     facts = AccessFacts(self.role, r.purpose_id, x.subject_type, consent_given=True,
                                         expired_items=expired)
                 decision: AccessDecision = decide(self.policy, facts, r.items)

@@ -60,6 +60,20 @@ class ConsentSource(Protocol):
     def view(self, session: Session, subject_id: str) -> ConsentView: ...
 
 
+def consent_facts(policy: Policy, purpose_id: str, view: ConsentView) -> tuple[bool, bool, bool]:
+    """A person's ``(consent_given, opted_out, guardian_missing)`` for a purpose, read off their consent view
+    (the same reading :meth:`hogo.consent.service.Consents.state` makes): for a bulk reader holding views
+    of many persons at once."""
+    purpose = policy.purpose(purpose_id)
+    required = bool(purpose and purpose.consent_required)
+    opted_out = purpose_id in view.opted_out
+    covered = {p for d in policy.consent_documents if d.id in view.valid_documents for p in d.purposes}
+    consent = required and purpose_id in covered and not opted_out
+    guardian_missing = required and not consent and any(
+        purpose_id in d.purposes for d in policy.consent_documents if d.id in view.guardian_missing)
+    return consent, opted_out, guardian_missing
+
+
 class NoConsentRecorded:
     """No consents at all: consent-required purposes are refused, nothing is opted out."""
 
