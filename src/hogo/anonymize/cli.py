@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from hogo.cli_support import KeyFileOption, clear_errors, cli_session
+from hogo.cli_support import KeyFileOption, actor_named, clear_errors, cli_session
 
 __all__ = ["anonymize_app", "pseudonymize_app", "synthetic_customers"]
 
@@ -171,16 +171,11 @@ def _source(input: str | None, from_vault: bool, table: str | None, subject_type
 def _vault(policy: Path, database: str | None, key_file: Path, actor: str) -> Iterator:
     """The facade (the vault needs the master key) and the actor's id by name; a refusal prints the withheld items
     with their reason codes and the audit entry, then exits 1."""
-    from sqlalchemy import select
 
-    from hogo.access.models import Actor
     from hogo.access.service import AccessDenied
 
     with cli_session(policy, database, key_file) as hogo:
-        with hogo.read_sessions() as s:
-            actor_id = s.scalar(select(Actor.id).where(Actor.name == actor, Actor.active))
-        if actor_id is None:
-            raise typer.BadParameter(f"no active actor named {actor!r}", param_hint="--actor")
+        actor_id = actor_named(hogo, actor)
         try:
             yield hogo, actor_id
         except AccessDenied as exc:
