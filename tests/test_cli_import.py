@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
+from _support import cli_office, open_office
 from typer.testing import CliRunner
 
 from hogo.cli import app
-from hogo.sdk import open_hogo
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "examples" / "policies" / "car_lease.yaml"
@@ -13,13 +13,7 @@ runner = CliRunner()
 
 
 def test_import_csv_with_rejects(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HOGO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HOGO_MASTER_KEY", raising=False)
-    env = {"HOGO_POLICY": str(POLICY)}
-    assert runner.invoke(app, ["init"], env=env).exit_code == 0
-    assert runner.invoke(app, ["actors", "create", "loader", "--role", "customer_service", "--no-token"],
-                         env=env).exit_code == 0
+    env = cli_office(tmp_path, monkeypatch, POLICY, "loader", "customer_service")
     (tmp_path / "customers.csv").write_text(
         "顧客番号,氏名,電話\nC-1,山田 太郎,090-1111-2222\nC-2,佐藤 花子,12\nC-3,鈴木 一郎,03-3333-4444\n",
         encoding="utf-8")
@@ -33,14 +27,9 @@ def test_import_csv_with_rejects(tmp_path, monkeypatch):
     assert "VAULT-PHONE" in rejects and "3" in rejects.splitlines()[1].split(",")[0]
     assert "佐藤" not in rejects and ",12" not in rejects
 
-    hogo = open_hogo(POLICY, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    hogo = open_office(tmp_path, POLICY)
     try:
-        with hogo.sessions() as s:
-            from sqlalchemy import select
-
-            from hogo.access.models import Actor
-
-            actor = s.scalar(select(Actor.id).where(Actor.name == "loader"))
+        actor = hogo.access.actor_named("loader")
         found = hogo.access.search(actor, "phone", "０３３３３３４４４４", purpose_id="product_provision")
         assert len(found) == 1
     finally:

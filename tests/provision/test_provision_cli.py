@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from _support import cli_office, open_office
 from typer.testing import CliRunner
 
 from hogo.cli import app
-from hogo.sdk import open_hogo
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "tests" / "fixtures" / "minimal.yaml"
@@ -17,21 +17,10 @@ runner = CliRunner()
 
 
 def test_provide_a_file_of_external_refs_then_export_the_records(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HOGO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HOGO_MASTER_KEY", raising=False)
-    env = {"HOGO_POLICY": str(POLICY)}
-    assert runner.invoke(app, ["init"], env=env).exit_code == 0
-    assert runner.invoke(app, ["actors", "create", "screener", "--role", "screening_staff", "--no-token"],
-                         env=env).exit_code == 0
-    hogo = open_hogo(POLICY, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    cli_office(tmp_path, monkeypatch, POLICY)
+    hogo = open_office(tmp_path, POLICY)
     try:
-        from sqlalchemy import select
-
-        from hogo.access.models import Actor
-
-        with hogo.sessions() as s:
-            actor = s.scalar(select(Actor.id).where(Actor.name == "screener"))
+        actor = hogo.access.actor_named("screener")
         sids = [hogo.access.create_subject(actor, "customer", purpose_id="credit_screening", external_ref=f"C-{i}")
                 for i in range(1, 26)]
         for sid in sids[:24]:
@@ -64,21 +53,10 @@ def test_provide_a_file_of_external_refs_then_export_the_records(tmp_path, monke
 
 def _received(tmp_path, monkeypatch) -> tuple[dict, str]:
     """A fresh office database with one actor and one consent-based receipt of a customer's name."""
-    from sqlalchemy import select
-
-    from hogo.access.models import Actor
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HOGO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HOGO_MASTER_KEY", raising=False)
-    env = {"HOGO_POLICY": str(POLICY)}
-    assert runner.invoke(app, ["init"], env=env).exit_code == 0
-    assert runner.invoke(app, ["actors", "create", "screener", "--role", "screening_staff", "--no-token"],
-                         env=env).exit_code == 0
-    hogo = open_hogo(POLICY, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    env = cli_office(tmp_path, monkeypatch, POLICY)
+    hogo = open_office(tmp_path, POLICY)
     try:
-        with hogo.sessions() as s:
-            actor = s.scalar(select(Actor.id).where(Actor.name == "screener"))
+        actor = hogo.access.actor_named("screener")
         sid = hogo.access.create_subject(actor, "customer", purpose_id="credit_screening", external_ref="C-1")
         receipt = hogo.provision.receive(
             actor, [sid], {"name": "株式会社名簿販売", "address": "大阪府大阪市北区梅田1-1-1",
@@ -93,7 +71,7 @@ def _received(tmp_path, monkeypatch) -> tuple[dict, str]:
 def _receipt_row(tmp_path, receipt_id: str):
     from hogo.provision.models import Receipt
 
-    hogo = open_hogo(POLICY, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    hogo = open_office(tmp_path, POLICY)
     try:
         with hogo.sessions() as s:
             row = s.get(Receipt, receipt_id)
@@ -107,7 +85,7 @@ def _audit(tmp_path) -> list:
 
     from hogo.access.models import AuditEntry
 
-    hogo = open_hogo(POLICY, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    hogo = open_office(tmp_path, POLICY)
     try:
         with hogo.sessions() as s:
             return [(e.action, e.reasons, e.detail) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))]

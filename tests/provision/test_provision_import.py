@@ -131,18 +131,13 @@ def test_persons_bought_by_opt_out_are_not_provided_onward_by_opt_out(h, staff, 
 def test_the_cli_imports_a_third_partys_file_with_its_receipt(tmp_path, monkeypatch):
     from pathlib import Path
 
+    from _support import cli_office, open_office
+
     from hogo.cli import app
-    from hogo.sdk import open_hogo
 
     policy = Path(__file__).resolve().parents[2] / "examples" / "policies" / "car_lease.yaml"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HOGO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HOGO_MASTER_KEY", raising=False)
-    env = {"HOGO_POLICY": str(policy)}
+    env = cli_office(tmp_path, monkeypatch, policy, "loader", "customer_service")
     runner = CliRunner()
-    assert runner.invoke(app, ["init"], env=env).exit_code == 0
-    assert runner.invoke(app, ["actors", "create", "loader", "--role", "customer_service", "--no-token"],
-                         env=env).exit_code == 0
     write_csv(tmp_path / "received.csv", 4)
     (tmp_path / "map.yaml").write_text(
         "subject_type: customer\nexternal_ref: 顧客番号\ncolumns:\n  氏名: name\n  住所: address\n", encoding="utf-8")
@@ -160,7 +155,7 @@ def test_the_cli_imports_a_third_partys_file_with_its_receipt(tmp_path, monkeypa
                          env=env)
     assert done.exit_code == 0, done.output
     assert "imported 4 subjects" in done.output and "Art. 30 receipt" in done.output
-    h = open_hogo(policy, f"sqlite:///{tmp_path / 'hogo.db'}", key_path=tmp_path / "hogo.key")
+    h = open_office(tmp_path, policy)
     try:
         assert count(h, ReceiptRecord) == 4 and count(h, Subject) == 4
     finally:
