@@ -21,7 +21,7 @@ PLANTED = {
     "name": "寿限無 寿限無五劫",
     "address": "東京都千代田区霞が関9-9-9 ほご荘101",
     "phone": "090-8765-4321",
-    "income": "7340000",
+    "income": "73405219",  # 8 digits: a hex dump of ciphertext holds a 7-digit run now and then
 }
 MY_NUMBER = "983205673214"
 
