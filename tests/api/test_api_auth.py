@@ -63,6 +63,14 @@ EXPECTED_ROUTES = {
     ("GET", "/v1/requests/{request_id}/package"),
     ("POST", "/v1/requests/{request_id}/withdraw"),
     ("POST", "/v1/requests/{request_id}/close"),
+    ("GET", "/v1/retention/plan"),
+    ("GET", "/v1/retention/holds"),
+    ("POST", "/v1/retention/holds"),
+    ("POST", "/v1/retention/holds/{hold_id}/release"),
+    ("GET", "/v1/retention/certificates"),
+    ("GET", "/v1/retention/certificates/{sweep_id}.csv"),
+    ("GET", "/v1/retention/certificates/{sweep_id}.html"),
+    ("POST", "/v1/retention/events"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 

@@ -15,7 +15,18 @@ from collections.abc import Iterable
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hogo.api import audit, bureau, consent, outsourcing, provision, records, requests, search, subjects
+from hogo.api import (
+    audit,
+    bureau,
+    consent,
+    outsourcing,
+    provision,
+    records,
+    requests,
+    retention,
+    search,
+    subjects,
+)
 from hogo.api.auth import ACTOR_SCOPE_KEY, PUBLIC_PATHS, docs_paths, unprotected_routes
 from hogo.api.errors import HANDLERS, error_response, log_exception
 from hogo.sdk import Hogo
@@ -24,7 +35,7 @@ log = logging.getLogger("hogo.api")
 
 DEFAULT_AUDIT_ROLES = frozenset({"privacy_officer", "auditor"})
 ROUTERS = (subjects.router, records.router, consent.router, search.router, audit.router, provision.router,
-           bureau.router, outsourcing.router, requests.router)
+           bureau.router, outsourcing.router, requests.router, retention.router)
 
 
 class AccessLog:

@@ -257,5 +257,10 @@ for _r in (
            "個人データは正確かつ最新の内容に保つ必要があり、確認期間を過ぎた項目は本人への確認等を要する。",
            "Personal data is kept accurate and up to date; items not confirmed within the program's period need "
            "re-confirmation.", "個人情報保護法第22条・個人信用情報の適正管理に関する規程第11条第4項"),
+    Reason("ACC-ROLE-RETENTION", "APPI Art. 22, 23 (organizational measures: who governs retention and disposal)",
+           "保存期間・廃棄計画・リーガルホールド・廃棄記録の取扱いは、個人データの管理責任者及び法務担当の役割に限られる。",
+           "Retention plans, legal holds, events and disposal certificates are handled by the roles responsible "
+           "for them (the privacy officer, legal staff).",
+           "個人情報保護法第22条・第23条（組織的安全管理措置）"),
 ):
     register(_r)
