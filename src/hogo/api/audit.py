@@ -9,15 +9,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
-from hogo.access.audit import append
-from hogo.access.service import AccessDenied
-from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.auth import HogoDep, Principal, audit_roles, require_actor, role_gate
 from hogo.api.errors import AUDIT_ROLE_CODE
 from hogo.api.schemas import VerifyOut, responses
-from hogo.db import unit_of_work
 from hogo.sdk import Hogo
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[Depends(require_actor)],
@@ -28,17 +25,7 @@ SPOOL = 8 * 1024 * 1024
 
 
 def _gate(action: str):
-    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
-        allowed = actor.role in request.app.state.audit_roles
-        code = "ACC-ALLOWED" if allowed else AUDIT_ROLE_CODE
-        with unit_of_work(hogo.sessions) as s:
-            entry = append(s, action=action, allowed=allowed, actor_id=actor.id, reasons=(code,),
-                           detail={"role": actor.role})
-        if not allowed:
-            raise AccessDenied([code], entry.seq)
-        return actor
-
-    return allow
+    return role_gate(action, audit_roles, AUDIT_ROLE_CODE, audit_allowed=True)
 
 
 @router.get("/verify", response_model=VerifyOut)

@@ -12,7 +12,7 @@ build an app with any, so a router added without the dependency fails every test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -93,6 +93,35 @@ def require_actor(request: Request,
 
 
 CurrentActor = Annotated[Principal, Depends(require_actor)]
+
+
+def audit_roles(request: Request) -> Collection[str]:
+    """The roles given to ``create_app`` as auditors (privacy officer, internal audit)."""
+    return request.app.state.audit_roles
+
+
+def role_gate(action: str, roles: Callable[[Request], Collection[str]], code: str, *, audit_allowed: bool = False,
+              subject_param: str | None = None):
+    """Dependency: the actor's role must be one of ``roles(request)``, else 403 ``code`` with the refusal in the
+    audit chain. With ``audit_allowed`` an allowed pass is audited too (for looks, where passing is the act);
+    ``subject_param`` names the path parameter whose subject the entry records."""
+    from hogo.access.audit import append
+    from hogo.access.service import AccessDenied
+    from hogo.db import unit_of_work
+
+    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
+        allowed = actor.role in roles(request)
+        if allowed and not audit_allowed:
+            return actor
+        subject_id = request.path_params.get(subject_param) if subject_param else None
+        with unit_of_work(hogo.sessions) as s:
+            entry = append(s, action=action, allowed=allowed, actor_id=actor.id, subject_id=subject_id,
+                           reasons=("ACC-ALLOWED" if allowed else code,), detail={"role": actor.role})
+        if not allowed:
+            raise AccessDenied([code], entry.seq)
+        return actor
+
+    return allow
 
 
 # --------------------------------------------------------------------------------------------------------

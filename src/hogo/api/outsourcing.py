@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from hogo.access.audit import append
-from hogo.access.service import AccessDenied
-from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.auth import CurrentActor, HogoDep, Principal, audit_roles, require_actor, role_gate
 from hogo.api.schemas import AnyDate, Ident, StrictModel, responses
 from hogo.db import unit_of_work
 from hogo.provision.outsourcing.cli import report_data
@@ -36,15 +35,7 @@ SubjectIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]],
 def _supervisor(action: str):
     """Dependency: the actor holds a supervising role; the check itself is audited when it fails."""
 
-    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
-        if actor.role in request.app.state.audit_roles:
-            return actor
-        with unit_of_work(hogo.sessions) as s:
-            entry = append(s, action=action, allowed=False, actor_id=actor.id, reasons=(SUPERVISION_CODE,),
-                           detail={"role": actor.role})
-        raise AccessDenied([SUPERVISION_CODE], entry.seq)
-
-    return allow
+    return role_gate(action, audit_roles, SUPERVISION_CODE)
 
 
 def Supervisor(action: str):  # noqa: N802 - reads as a type in signatures

@@ -12,17 +12,14 @@ import datetime as dt
 import tempfile
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from hogo.access.audit import append
-from hogo.access.service import AccessDenied
 from hogo.api.audit import SPOOL, _chunks
-from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.auth import CurrentActor, HogoDep, Principal, audit_roles, require_actor, role_gate
 from hogo.api.errors import AUDIT_ROLE_CODE, explain_all
 from hogo.api.schemas import AnyDate, Ident, ReasonOut, StrictModel, responses
-from hogo.db import unit_of_work
 from hogo.law.provision import ProvisionBasis, RecordMethod
 from hogo.provision.receipts import Party
 
@@ -177,18 +174,7 @@ def stop_provision(body: StopIn, actor: CurrentActor, hogo: HogoDep) -> StopOut:
 
 
 def _records_gate(action: str):
-    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
-        allowed = actor.role in request.app.state.audit_roles
-        code = "ACC-ALLOWED" if allowed else AUDIT_ROLE_CODE
-        subject_id = request.path_params.get("subject_id")
-        with unit_of_work(hogo.sessions) as s:
-            entry = append(s, action=action, allowed=allowed, actor_id=actor.id, reasons=(code,),
-                           subject_id=subject_id, detail={"role": actor.role})
-        if not allowed:
-            raise AccessDenied([code], entry.seq)
-        return actor
-
-    return allow
+    return role_gate(action, audit_roles, AUDIT_ROLE_CODE, audit_allowed=True, subject_param="subject_id")
 
 
 @router.get("/subjects/{subject_id}/records")

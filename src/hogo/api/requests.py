@@ -13,15 +13,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from hogo.access.audit import append
-from hogo.access.service import AccessDenied
-from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.auth import HogoDep, Principal, require_actor, role_gate
 from hogo.api.errors import ApiError
 from hogo.api.schemas import AnyDate, Ident, StrictModel, responses
-from hogo.db import unit_of_work
 from hogo.law.requests import AgentKind, Ground, Outcome, RefundGround, RequesterKind, SuspensionBasis
 from hogo.policy.models import RequestType, ResponseMethod
 from hogo.requests.service import CHANNELS, MAX_DETAILS, Requests, RequestView
@@ -38,18 +35,8 @@ T = TypeVar("T")
 def _desk(action: str):
     """The gate: the actor's role must be a request-desk role; the check itself is audited."""
 
-    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
-        roles = getattr(request.app.state, "request_roles", DEFAULT_REQUEST_ROLES)
-        allowed = actor.role in roles
-        code = "ACC-ALLOWED" if allowed else "REQ-ROLE"
-        if not allowed:
-            with unit_of_work(hogo.sessions) as s:
-                entry = append(s, action=action, allowed=False, actor_id=actor.id, reasons=(code,),
-                               detail={"role": actor.role})
-            raise AccessDenied([code], entry.seq)
-        return actor
-
-    return allow
+    return role_gate(action, lambda request: getattr(request.app.state, "request_roles", DEFAULT_REQUEST_ROLES),
+                     "REQ-ROLE")
 
 
 def _service(hogo: Any) -> Requests:

@@ -24,8 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from hogo.access.audit import append
-from hogo.access.service import AccessDenied
-from hogo.api.auth import CurrentActor, HogoDep, Principal, require_actor
+from hogo.api.auth import HogoDep, Principal, audit_roles, require_actor, role_gate
 from hogo.api.errors import ApiError
 from hogo.api.schemas import AnyDate, StrictModel, responses
 from hogo.db import unit_of_work
@@ -61,16 +60,11 @@ def _gate(action: str, *, read: bool):
     audited by the route with :func:`_looked` once its input is valid, so a 422 writes nothing; an allowed
     change is audited by the service."""
 
-    def allow(request: Request, actor: CurrentActor, hogo: HogoDep) -> Principal:
-        roles = frozenset(getattr(request.app.state, "retention_roles", DEFAULT_RETENTION_ROLES))
-        if actor.role in (roles | request.app.state.audit_roles if read else roles):
-            return actor
-        with unit_of_work(hogo.sessions) as s:
-            entry = append(s, action=action, allowed=False, actor_id=actor.id, reasons=(RETENTION_ROLE_CODE,),
-                           detail={"role": actor.role})
-        raise AccessDenied([RETENTION_ROLE_CODE], entry.seq)
+    def roles(request: Request) -> frozenset[str]:
+        own = frozenset(getattr(request.app.state, "retention_roles", DEFAULT_RETENTION_ROLES))
+        return own | frozenset(audit_roles(request)) if read else own
 
-    return allow
+    return role_gate(action, roles, RETENTION_ROLE_CODE)
 
 
 def _look(action: str):
