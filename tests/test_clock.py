@@ -28,3 +28,8 @@ def test_a_day_starts_at_15_00_utc_the_evening_before():
 def test_today_is_the_japanese_date_on_a_utc_server():
     assert dt.date.today() == dt.date(2026, 12, 31)  # what the machine's own clock would wrongly give
     assert clock.today() == dt.date(2027, 1, 1)
+
+
+def test_a_day_ends_where_the_next_one_starts():
+    assert clock.day_end(dt.date(2028, 2, 28)) == clock.day_start(dt.date(2028, 2, 29))
+    assert clock.day_of(clock.day_end(dt.date(2026, 12, 31)) - dt.timedelta(microseconds=1)) == dt.date(2026, 12, 31)

@@ -29,3 +29,8 @@ def day_of(instant: dt.datetime) -> dt.date:
 def day_start(day: dt.date) -> dt.datetime:
     """The UTC instant at which ``day`` begins in Japan (record timestamps are UTC, dates are Japanese)."""
     return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC)
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The UTC instant at which ``day`` ends in Japan: an instant before it falls on ``day`` or earlier."""
+    return day_start(day + dt.timedelta(days=1))

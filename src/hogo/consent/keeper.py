@@ -70,7 +70,7 @@ class ConsentEvidence:
         cutoff = event_cutoff(self.term, as_of)
         if cutoff is None:
             return None
-        return clock.day_start(cutoff + dt.timedelta(days=1))
+        return clock.day_end(cutoff)
 
     @staticmethod
     def _ended_chains(model, key, ends: tuple[str, ...], boundary: dt.datetime):

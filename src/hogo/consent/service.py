@@ -245,7 +245,7 @@ class Consents:
                 .label("rn"),
             ).where(member_of(session, ConsentEvent.subject_id, chunk))
             if on is not None:
-                latest = latest.where(ConsentEvent.at < clock.day_start(on + dt.timedelta(days=1)))
+                latest = latest.where(ConsentEvent.at < clock.day_end(on))
             sub = latest.subquery()
             rows = session.execute(select(sub.c.subject_id, sub.c.document_id, sub.c.version, sub.c.at,
                                           sub.c.guardian_subject_id)

@@ -68,7 +68,7 @@ class RequestFiles:
         cutoff = event_cutoff(self.term, as_of)
         if cutoff is None:
             return None
-        return clock.day_start(cutoff + dt.timedelta(days=1))
+        return clock.day_end(cutoff)
 
     @staticmethod
     def _due(boundary: dt.datetime) -> tuple:

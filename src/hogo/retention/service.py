@@ -325,7 +325,7 @@ class Retention:
                                        else_=0))
         conds = []
         if term.event in RECORD_EVENTS:
-            conds.append(Record.created_at < clock.day_start(cutoff + dt.timedelta(days=1)))
+            conds.append(Record.created_at < clock.day_end(cutoff))
         elif term.event in ENGAGEMENT_EVENTS:
             if term.event == "contract_start":
                 having = func.min(case((is_contract, e.start_date))) <= cutoff
@@ -812,7 +812,7 @@ class Retention:
                     continue
                 q = (select(Record.subject_id, Record.valid_from)
                      .where(Record.item_id == item.id, Record.valid_to.is_(None),
-                            Record.valid_from < clock.day_start(cutoff + dt.timedelta(days=1)))
+                            Record.valid_from < clock.day_end(cutoff))
                      .order_by(Record.valid_from))
                 if limit is not None:
                     q = q.limit(max(0, limit - len(out)))
